@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from regions import views as region_views
+
+urlpatterns = [
+    path("", region_views.landing, name="home"),
+    path("akun/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    # Region pages last: `<region_slug>` must not shadow the paths above (see RESERVED_SLUGS).
+    path("<slug:region_slug>/", include("regions.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,57 @@
+"""Resolves the region from the URL, checks access, and runs the view inside its scope.
+
+Pages of a region live under `/<region_slug>/...`. Anyone without access gets 404, never a
+hint that the region or object exists. The view *and* template rendering run inside
+`django_scopes.scope(region=...)`; every other request runs with scoping active and no
+region, so a query on tenant data outside a region fails loudly.
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
+
+from .models import Region
+from .permissions import resolve_access
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class RegionScopeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.region = None
+        request.access = None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        if match is not None and match.app_name == "admin":
+            # Django's /admin/ is for superusers only and spans every region.
+            with scopes_disabled():
+                return self.get_response(request)
+        slug = match.kwargs.get("region_slug") if match else None
+        if slug is None:
+            return self.get_response(request)
+
+        region = Region.objects.filter(slug=slug, is_active=True).first()
+        if region is None:
+            raise Http404(_("Wilayah tidak ditemukan."))
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        with scope(region=region):
+            access = resolve_access(request.user, region)
+            if access is None:
+                raise Http404(_("Wilayah tidak ditemukan."))
+            if access.read_only and request.method not in SAFE_METHODS:
+                raise PermissionDenied(_("Peninjau nasional hanya dapat melihat data."))
+            request.region = region
+            request.access = access
+            response = self.get_response(request)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response

@@ -1,0 +1,312 @@
+"""Tenancy and organisation: the region (tenant), its units, employees and memberships.
+
+Every tenant-owned model carries `region` and uses a django-scopes ScopedManager: a query
+outside `scope(region=...)` raises instead of returning every region's rows.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from . import nip as nip_rules
+
+
+class User(AbstractUser):
+    """A login. Employees log in with their NIP (the username) or their email."""
+
+    email = models.EmailField(_("email"), unique=True, null=True, blank=True)
+    is_national_viewer = models.BooleanField(
+        _("peninjau nasional"),
+        default=False,
+        help_text=_("Dapat melihat semua wilayah, hanya baca."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def save(self, *args, **kwargs):
+        # An empty string would collide with the unique constraint; store NULL instead.
+        self.email = self.email.strip().lower() if self.email else None
+        super().save(*args, **kwargs)
+
+
+RESERVED_SLUGS = {"akun", "admin", "api", "i18n", "static", "media", "verifikasi", "nasional"}
+
+
+def validate_region_slug(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("Slug %(slug)s dipakai oleh sistem.") % {"slug": value})
+
+
+class Region(models.Model):
+    class Kind(models.TextChoices):
+        PROVINSI = "provinsi", _("Provinsi")
+        KOTA = "kota", _("Kota")
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+
+    slug = models.SlugField(
+        _("slug"), max_length=60, unique=True, validators=[validate_region_slug]
+    )
+    name = models.CharField(_("nama"), max_length=120)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    province = models.CharField(_("provinsi"), max_length=120)
+    agency_name = models.CharField(_("nama instansi pengelola"), max_length=200)
+    jp_target = models.PositiveSmallIntegerField(
+        _("target JP per tahun"),
+        default=settings.KOMPETENSI_DEFAULT_JP_TARGET,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    pppk_jp_cap = models.PositiveSmallIntegerField(
+        _("batas JP PPPK per tahun kontrak"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class Unit(models.Model):
+    """Perangkat daerah (OPD) or unit kerja; a tree inside one region."""
+
+    class Kind(models.TextChoices):
+        SEKRETARIAT = "sekretariat", _("Sekretariat")
+        DINAS = "dinas", _("Dinas")
+        BADAN = "badan", _("Badan")
+        INSPEKTORAT = "inspektorat", _("Inspektorat")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+        RSUD = "rsud", _("Rumah sakit daerah")
+        PUSKESMAS = "puskesmas", _("Puskesmas")
+        SEKOLAH = "sekolah", _("Sekolah")
+        BAGIAN = "bagian", _("Bagian / bidang")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("unit induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(
+        _("kode"),
+        max_length=30,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9._-]+$", _("Kode hanya boleh berisi huruf, angka, titik, - dan _.")
+            )
+        ],
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.DINAS)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("unit")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="unit_code_unique_in_region"),
+        ]
+        indexes = [models.Index(fields=["region", "is_active", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Golongan(models.IntegerChoices):
+    """Pangkat/golongan ruang of PNS, with SIASN ids."""
+
+    I_A = 11, "I/a – Juru Muda"
+    I_B = 12, "I/b – Juru Muda Tingkat I"
+    I_C = 13, "I/c – Juru"
+    I_D = 14, "I/d – Juru Tingkat I"
+    II_A = 21, "II/a – Pengatur Muda"
+    II_B = 22, "II/b – Pengatur Muda Tingkat I"
+    II_C = 23, "II/c – Pengatur"
+    II_D = 24, "II/d – Pengatur Tingkat I"
+    III_A = 31, "III/a – Penata Muda"
+    III_B = 32, "III/b – Penata Muda Tingkat I"
+    III_C = 33, "III/c – Penata"
+    III_D = 34, "III/d – Penata Tingkat I"
+    IV_A = 41, "IV/a – Pembina"
+    IV_B = 42, "IV/b – Pembina Tingkat I"
+    IV_C = 43, "IV/c – Pembina Utama Muda"
+    IV_D = 44, "IV/d – Pembina Utama Madya"
+    IV_E = 45, "IV/e – Pembina Utama"
+
+
+class PositionType(models.TextChoices):
+    JPT_UTAMA = "jpt_utama", _("JPT Utama")
+    JPT_MADYA = "jpt_madya", _("JPT Madya")
+    JPT_PRATAMA = "jpt_pratama", _("JPT Pratama")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PENGAWAS = "pengawas", _("Pengawas")
+    FUNGSIONAL_KEAHLIAN = "fungsional_keahlian", _("Fungsional keahlian")
+    FUNGSIONAL_KETERAMPILAN = "fungsional_keterampilan", _("Fungsional keterampilan")
+    PELAKSANA = "pelaksana", _("Pelaksana")
+
+
+class FunctionalLevel(models.TextChoices):
+    AHLI_PERTAMA = "ahli_pertama", _("Ahli Pertama")
+    AHLI_MUDA = "ahli_muda", _("Ahli Muda")
+    AHLI_MADYA = "ahli_madya", _("Ahli Madya")
+    AHLI_UTAMA = "ahli_utama", _("Ahli Utama")
+    PEMULA = "pemula", _("Pemula")
+    TERAMPIL = "terampil", _("Terampil")
+    MAHIR = "mahir", _("Mahir")
+    PENYELIA = "penyelia", _("Penyelia")
+
+
+KEAHLIAN_LEVELS = {
+    FunctionalLevel.AHLI_PERTAMA,
+    FunctionalLevel.AHLI_MUDA,
+    FunctionalLevel.AHLI_MADYA,
+    FunctionalLevel.AHLI_UTAMA,
+}
+
+
+class Employee(models.Model):
+    """An ASN (PNS or PPPK) of one region. Business rules live in regions.services."""
+
+    class EmploymentType(models.TextChoices):
+        PNS = nip_rules.PNS, _("PNS")
+        PPPK = nip_rules.PPPK, _("PPPK")
+
+    class Gender(models.TextChoices):
+        MALE = nip_rules.MALE, _("Laki-laki")
+        FEMALE = nip_rules.FEMALE, _("Perempuan")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="employees")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+    )
+    # Unique nationally (DOMAIN rule 5): the constraint is global, not per region.
+    nip = models.CharField(_("NIP / NI PPPK"), max_length=18, unique=True)
+    name = models.CharField(_("nama lengkap"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("nomor HP"), max_length=30, blank=True)
+    employment_type = models.CharField(
+        _("status kepegawaian"), max_length=4, choices=EmploymentType.choices
+    )
+    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("tanggal lahir"))
+    golongan = models.PositiveSmallIntegerField(
+        _("pangkat/golongan ruang"), choices=Golongan.choices, null=True, blank=True
+    )
+    pppk_grade = models.PositiveSmallIntegerField(
+        _("golongan PPPK"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(17)],
+    )
+    position = models.CharField(_("jabatan"), max_length=200)
+    position_type = models.CharField(
+        _("jenis jabatan"), max_length=30, choices=PositionType.choices
+    )
+    functional_level = models.CharField(
+        _("jenjang jabatan fungsional"),
+        max_length=20,
+        choices=FunctionalLevel.choices,
+        blank=True,
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="employees"
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        verbose_name=_("atasan langsung"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subordinates",
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pegawai")
+        verbose_name_plural = _("pegawai")
+        indexes = [
+            models.Index(fields=["region", "is_active", "name"]),
+            models.Index(fields=["region", "unit"]),
+            models.Index(fields=["region", "employment_type"]),
+            models.Index(fields=["region", "updated_at", "id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(supervisor=models.F("id")), name="employee_not_own_supervisor"
+            ),
+            # DOMAIN rule 12: PNS carry a golongan ruang; PPPK do not.
+            models.CheckConstraint(
+                condition=Q(employment_type="pns", pppk_grade__isnull=True)
+                | Q(employment_type="pppk", golongan__isnull=True),
+                name="employee_grade_matches_type",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.nip})"
+
+    @property
+    def grade_display(self) -> str:
+        if self.employment_type == self.EmploymentType.PNS:
+            return self.get_golongan_display() or "–"
+        return f"{_('Golongan')} {self.pppk_grade}" if self.pppk_grade else "–"
+
+
+class Membership(models.Model):
+    """A user's access to one region. Supervisors are derived: anyone with subordinates."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Admin BKPSDM")
+        MEMBER = "member", _("ASN")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("peran"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("keanggotaan wilayah")
+        verbose_name_plural = _("keanggotaan wilayah")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.region.slug} ({self.role})"

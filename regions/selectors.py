@@ -1,0 +1,77 @@
+"""Reads used by views, API and reports. Callers are inside the region scope."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Employee, Membership, Region, Unit
+
+
+def region_list_active() -> QuerySet[Region]:
+    return Region.objects.filter(is_active=True).order_by("name")
+
+
+def region_list_for_user(*, user) -> QuerySet[Region]:
+    """Regions a user can open: through memberships, or all of them for a national viewer."""
+    if not user.is_authenticated:
+        return Region.objects.none()
+    if user.is_national_viewer:
+        return region_list_active()
+    return region_list_active().filter(memberships__user=user).distinct()
+
+
+def region_summary(*, region: Region) -> dict:
+    """Head counts for the region home, in one query per table."""
+    employees = Employee.objects.filter(region=region).aggregate(
+        active=Count("id", filter=Q(is_active=True)),
+        pns=Count("id", filter=Q(is_active=True, employment_type=Employee.EmploymentType.PNS)),
+        pppk=Count("id", filter=Q(is_active=True, employment_type=Employee.EmploymentType.PPPK)),
+    )
+    units = Unit.objects.filter(region=region, is_active=True).count()
+    admins = Membership.objects.filter(region=region, role=Membership.Role.ADMIN).count()
+    return {**employees, "units": units, "admins": admins}
+
+
+def employee_subordinates(*, employee: Employee) -> QuerySet[Employee]:
+    return (
+        Employee.objects.filter(region=employee.region, supervisor=employee, is_active=True)
+        .select_related("unit")
+        .order_by("name")
+    )
+
+
+def employee_profile(*, region: Region, employee_id: int) -> Employee:
+    return Employee.objects.select_related("unit", "unit__parent", "supervisor", "user").get(
+        region=region, pk=employee_id
+    )
+
+
+def unit_list(*, region: Region, search: str = "", include_inactive: bool = False):
+    qs = Unit.objects.filter(region=region).select_related("parent")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    return qs.annotate(
+        employee_count=Count("employees", filter=Q(employees__is_active=True))
+    ).order_by("name")
+
+
+def employee_list(
+    *,
+    region: Region,
+    search: str = "",
+    unit_id: int | None = None,
+    employment_type: str = "",
+    include_inactive: bool = False,
+) -> QuerySet[Employee]:
+    qs = Employee.objects.filter(region=region).select_related("unit", "supervisor")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(nip__startswith=search) | Q(position__icontains=search)
+        )
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if employment_type:
+        qs = qs.filter(employment_type=employment_type)
+    return qs.order_by("name", "id")

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Install, migrate, load the demo data and start the portal on http://127.0.0.1:8000
+# (embedded default: SQLite file, Celery tasks in-process, emails on the console).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+.venv/bin/python manage.py compilemessages --ignore=.venv -v0 || echo "gettext missing: pages stay in Indonesian"
+.venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py load_demo_data
+exec .venv/bin/python manage.py runserver "${HOST:-127.0.0.1}:${PORT:-8000}"

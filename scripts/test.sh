@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Run the whole test suite (unit, integration, end-to-end in Chromium).
+# Uses DATABASE_URL when set (CI runs it on SQLite and on PostgreSQL), else SQLite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+.venv/bin/python manage.py compilemessages --ignore=.venv -v0
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/python manage.py makemigrations --check --dry-run -v0
+exec .venv/bin/python -m pytest "$@"

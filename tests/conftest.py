@@ -1,0 +1,116 @@
+"""Shared fixtures. Every fixture set has two regions, with data in the other one that could leak.
+
+Region A (`region`) is the one the test acts in; region B (`other_region`) holds look-alike
+objects that must never show up. Tests run with django-scopes active, like production.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+from django_scopes import scope, scopes_disabled
+
+from .factories import EmployeeFactory, RegionFactory, UnitFactory, make_admin
+
+PASSWORD = "Rahasia-123!"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Postgres-only tests are deselected (never skipped) on SQLite, and said so.
+
+    CI runs the suite twice, the second time on PostgreSQL with REQUIRE_POSTGRES=1, where these
+    tests run; on that run a non-Postgres database is an error, not a skip.
+    """
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if os.environ.get("REQUIRE_POSTGRES") and not on_postgres:
+        raise pytest.UsageError("REQUIRE_POSTGRES is set but DATABASE_URL is not PostgreSQL.")
+    if on_postgres:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+        print(
+            f"\n{len(drop)} PostgreSQL-only tests deselected on SQLite (they run in CI on Postgres)."
+        )
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(slug="semarang", name="Semarang", province="Jawa Tengah")
+
+
+@pytest.fixture
+def other_region(db):
+    return RegionFactory(slug="binjai", name="Binjai")
+
+
+@pytest.fixture
+def unit(region):
+    return UnitFactory(region=region, code="BKPP", name="Badan Kepegawaian dan Pengembangan SDM")
+
+
+@pytest.fixture
+def other_unit(other_region):
+    return UnitFactory(region=other_region, code="BKPP", name="BKPSDM Binjai")
+
+
+@pytest.fixture
+def admin(region, unit):
+    """A BKPSDM admin of region A (also an employee there)."""
+    return make_admin(region, unit=unit, name="Admin Semarang")
+
+
+@pytest.fixture
+def supervisor(region, unit):
+    return EmployeeFactory(region=region, unit=unit, name="Kepala Bidang", position="Kepala Bidang")
+
+
+@pytest.fixture
+def employee(region, unit, supervisor):
+    return EmployeeFactory(region=region, unit=unit, supervisor=supervisor, name="Siti Aminah")
+
+
+@pytest.fixture
+def other_admin(other_region, other_unit):
+    return make_admin(other_region, unit=other_unit, name="Admin Binjai")
+
+
+@pytest.fixture
+def other_employee(other_region, other_unit):
+    return EmployeeFactory(region=other_region, unit=other_unit, name="Budi Binjai")
+
+
+@pytest.fixture
+def login(client):
+    """Log a user (or an employee's user) in and return the client."""
+
+    def _login(who):
+        user = getattr(who, "user", who)
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def in_region(region):
+    """Run ORM code of a test inside region A's scope."""
+    with scope(region=region):
+        yield region
+
+
+@pytest.fixture
+def no_scopes():
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def on_postgres():
+    assert connection.vendor == "postgresql", "this test needs PostgreSQL"
+    return True
