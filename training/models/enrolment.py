@@ -1,0 +1,136 @@
+"""Enrolment of employees in offerings, attendance per session."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from regions.models import Employee, Region, Unit
+
+from .catalogue import Offering, Session
+
+
+class Enrolment(models.Model):
+    """An employee's place in an offering. Every transition goes through training.services."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Menunggu persetujuan atasan")
+        WAITLISTED = "waitlisted", _("Daftar tunggu")
+        CONFIRMED = "confirmed", _("Terkonfirmasi")
+        REJECTED = "rejected", _("Ditolak")
+        CANCELLED = "cancelled", _("Dibatalkan")
+        COMPLETED = "completed", _("Selesai")
+        NO_SHOW = "no_show", _("Tidak hadir / tidak memenuhi syarat")
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Mendaftar sendiri")
+        ADMIN = "admin", _("Didaftarkan admin")
+        API = "api", _("Melalui API")
+
+    # Live enrolments block a second one of the same employee in the same offering.
+    LIVE_STATUSES = ("requested", "waitlisted", "confirmed", "completed", "no_show")
+    # Enrolments that hold a seat.
+    SEAT_STATUSES = ("confirmed", "completed", "no_show")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="enrolments")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="enrolments")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    source = models.CharField(_("asal pendaftaran"), max_length=8, choices=Source.choices)
+    # Set when the seat taken is one reserved for the employee's unit.
+    reserved_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motivation = models.TextField(_("alasan mengikuti"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.TextField(_("alasan keputusan"), blank=True)
+    requested_at = models.DateTimeField(_("waktu mendaftar"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    attendance_rate = models.DecimalField(
+        _("tingkat kehadiran (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    pre_test_score = models.DecimalField(
+        _("nilai pre-test"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    post_test_score = models.DecimalField(
+        _("nilai post-test"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    jp_awarded = models.DecimalField(
+        _("JP diperoleh"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    certificate_number = models.CharField(_("nomor sertifikat"), max_length=60, blank=True)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("pendaftaran")
+        verbose_name_plural = _("pendaftaran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "employee"],
+                condition=Q(
+                    status__in=["requested", "waitlisted", "confirmed", "completed", "no_show"]
+                ),
+                name="one_live_enrolment_per_offering",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="enrolment_idempotency_key_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["offering", "status"]),
+            models.Index(fields=["region", "employee", "status"]),
+            models.Index(fields=["offering", "status", "waitlisted_at", "id"]),
+            models.Index(fields=["region", "updated_at", "id"]),
+            models.Index(fields=["region", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} → {self.offering} ({self.status})"
+
+
+class Attendance(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
+    present = models.BooleanField(_("hadir"), default=False)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        verbose_name = _("kehadiran")
+        verbose_name_plural = _("kehadiran")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_unique")
+        ]
