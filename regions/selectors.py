@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from .models import Employee, Membership, Region, Unit
+from .nip import normalise_nip
 
 
 def region_list_active() -> QuerySet[Region]:
@@ -44,15 +45,25 @@ def employee_profile(*, region: Region, employee_id: int) -> Employee:
     )
 
 
-def unit_list(*, region: Region, search: str = "", include_inactive: bool = False):
+def unit_list(*, region: Region, search: str = "", active: bool | None = True) -> QuerySet[Unit]:
+    """Units with their parent and active head count; `active=None` lists every unit."""
     qs = Unit.objects.filter(region=region).select_related("parent")
-    if not include_inactive:
-        qs = qs.filter(is_active=True)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    search = search.strip()
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
     return qs.annotate(
         employee_count=Count("employees", filter=Q(employees__is_active=True))
-    ).order_by("name")
+    ).order_by("name", "id")
+
+
+def unit_choices(*, region: Region, exclude: Unit | None = None) -> QuerySet[Unit]:
+    """Active units for a dropdown (unit of an employee, parent of a unit)."""
+    qs = Unit.objects.filter(region=region, is_active=True).order_by("name", "id")
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs
 
 
 def employee_list(
@@ -66,12 +77,25 @@ def employee_list(
     qs = Employee.objects.filter(region=region).select_related("unit", "supervisor")
     if not include_inactive:
         qs = qs.filter(is_active=True)
+    search = search.strip()
     if search:
-        qs = qs.filter(
-            Q(name__icontains=search) | Q(nip__startswith=search) | Q(position__icontains=search)
-        )
+        condition = Q(name__icontains=search) | Q(position__icontains=search)
+        nip_prefix = normalise_nip(search)
+        if nip_prefix.isdigit():
+            condition |= Q(nip__startswith=nip_prefix)
+        qs = qs.filter(condition)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     if employment_type:
         qs = qs.filter(employment_type=employment_type)
     return qs.order_by("name", "id")
+
+
+def employee_supervisor_choices(
+    *, region: Region, exclude: Employee | None = None
+) -> QuerySet[Employee]:
+    """Active employees who can be chosen as someone's direct supervisor."""
+    qs = Employee.objects.filter(region=region, is_active=True).order_by("name", "id")
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs

@@ -40,6 +40,10 @@ def _check_unit_parent(*, region: Region, unit: Unit | None, parent: Unit | None
         return
     if parent.region_id != region.id:
         raise ValidationError({"parent": _("Unit induk harus berada di wilayah yang sama.")})
+    if not parent.is_active and (unit is None or unit.parent_id != parent.pk):
+        raise ValidationError(
+            {"parent": _("Unit induk %(name)s tidak aktif.") % {"name": parent.name}}
+        )
     node, seen = parent, set()
     while node is not None:
         if unit is not None and node.pk == unit.pk:
@@ -95,6 +99,11 @@ def unit_set_active(*, unit: Unit, active: bool) -> Unit:
     if not active and Unit.objects.filter(parent=unit, is_active=True).exists():
         raise ValidationError(
             _("Unit %(name)s masih memiliki sub-unit aktif.") % {"name": unit.name}
+        )
+    if active and unit.parent_id and not unit.parent.is_active:
+        raise ValidationError(
+            _("Unit induk %(name)s tidak aktif; aktifkan unit induk terlebih dahulu.")
+            % {"name": unit.parent.name}
         )
     unit.is_active = active
     unit.save(update_fields=["is_active", "updated_at"])
@@ -154,10 +163,12 @@ def _check_grade_and_position(data: dict) -> None:
     if data["employment_type"] == Employee.EmploymentType.PNS:
         if not data.get("golongan"):
             errors["golongan"] = _("PNS wajib memiliki pangkat/golongan ruang.")
+        if data.get("pppk_grade"):
+            errors["pppk_grade"] = _("PNS tidak memiliki golongan PPPK; kosongkan isian ini.")
         data["pppk_grade"] = None
     else:
         if data.get("golongan"):
-            errors["golongan"] = _("PPPK tidak memiliki golongan ruang PNS.")
+            errors["golongan"] = _("PPPK tidak memiliki golongan ruang PNS; kosongkan isian ini.")
         data["golongan"] = None
     position_type = data.get("position_type")
     level = data.get("functional_level") or ""
@@ -173,10 +184,10 @@ def _check_grade_and_position(data: dict) -> None:
         raise ValidationError(errors)
 
 
-def _check_unit(*, region: Region, unit: Unit | None) -> None:
+def _check_unit(*, region: Region, unit: Unit | None, current_unit_id=None) -> None:
     if unit is None or unit.region_id != region.id:
         raise ValidationError({"unit": _("Unit kerja harus unit di wilayah ini.")})
-    if not unit.is_active:
+    if not unit.is_active and unit.pk != current_unit_id:
         raise ValidationError({"unit": _("Unit kerja %(name)s tidak aktif.") % {"name": unit.name}})
 
 
@@ -191,6 +202,16 @@ def _ensure_login(*, employee: Employee) -> None:
             raise ValidationError(
                 {"email": _("Email %(email)s sudah dipakai akun lain.") % {"email": email}}
             )
+    username_clash = User.objects.filter(username__iexact=employee.nip)
+    if employee.user_id:
+        username_clash = username_clash.exclude(pk=employee.user_id)
+    if username_clash.exists():
+        raise ValidationError(
+            {
+                "nip": _("NIP %(nip)s sudah dipakai sebagai nama pengguna akun lain.")
+                % {"nip": employee.nip}
+            }
+        )
     if employee.user_id is None:
         user = User(username=employee.nip, email=email, first_name=employee.name[:150])
         user.set_unusable_password()
@@ -239,7 +260,7 @@ def employee_update(*, employee: Employee, **fields) -> Employee:
     nip = nip_rules.normalise_nip(fields.get("nip", employee.nip))
     info = validate_nip(nip=nip, employment_type=data["employment_type"], exclude_pk=employee.pk)
     _check_grade_and_position(data)
-    _check_unit(region=region, unit=data["unit"])
+    _check_unit(region=region, unit=data["unit"], current_unit_id=employee.unit_id)
     _check_supervisor(region=region, employee=employee, supervisor=data["supervisor"])
     for key, value in data.items():
         setattr(employee, key, "" if value is None and key in {"email", "phone"} else value)
@@ -253,12 +274,29 @@ def employee_update(*, employee: Employee, **fields) -> Employee:
 @transaction.atomic
 def employee_set_active(*, employee: Employee, active: bool) -> Employee:
     """Deactivate (or reactivate) an employee; subordinates lose them as supervisor."""
+    if active and not employee.unit.is_active:
+        raise ValidationError(
+            _(
+                "Unit kerja %(name)s tidak aktif; aktifkan unit itu atau pindahkan pegawai "
+                "terlebih dahulu."
+            )
+            % {"name": employee.unit.name}
+        )
     employee.is_active = active
     employee.save(update_fields=["is_active", "updated_at"])
     if not active:
         Employee.objects.filter(region=employee.region, supervisor=employee).update(supervisor=None)
     if employee.user_id:
         User.objects.filter(pk=employee.user_id).update(is_active=active)
+    return employee
+
+
+@transaction.atomic
+def employee_set_supervisor(*, employee: Employee, supervisor: Employee | None) -> Employee:
+    """Record the direct supervisor: same region, active, and no supervision loop."""
+    _check_supervisor(region=employee.region, employee=employee, supervisor=supervisor)
+    employee.supervisor = supervisor
+    employee.save(update_fields=["supervisor", "updated_at"])
     return employee
 
 
@@ -280,6 +318,11 @@ def employee_invite(*, employee: Employee, request=None) -> InviteResult:
     """Send the employee a link to set their password (allauth's reset flow)."""
     from allauth.account.forms import ResetPasswordForm
 
+    if not employee.is_active:
+        raise ValidationError(
+            _("Pegawai %(name)s tidak aktif; undangan tidak dapat dikirim.")
+            % {"name": employee.name}
+        )
     if not employee.email:
         raise ValidationError(
             _("Pegawai %(name)s belum memiliki email; undangan tidak dapat dikirim.")

@@ -322,6 +322,9 @@ class OfferingUnitQuota(models.Model):
             models.UniqueConstraint(fields=["offering", "unit"], name="offering_unit_quota_unique")
         ]
 
+    def __str__(self):
+        return f"{self.unit} · {self.seats}"
+
 
 class Session(models.Model):
     """A meeting of an offering. Cancelled with a reason, never silently deleted."""

@@ -138,6 +138,9 @@ class PositionStandardItem(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.competency} ≥ {self.required_level}"
+
 
 class EmployeeCompetency(models.Model):
     """An assessed competency level of an employee; the latest assessment counts."""
@@ -167,3 +170,6 @@ class EmployeeCompetency(models.Model):
         verbose_name = _("hasil penilaian kompetensi")
         verbose_name_plural = _("hasil penilaian kompetensi")
         indexes = [models.Index(fields=["region", "employee", "competency", "-assessed_on"])]
+
+    def __str__(self):
+        return f"{self.employee} · {self.competency} = {self.level}"

@@ -134,3 +134,6 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_unique")
         ]
+
+    def __str__(self):
+        return f"{self.enrolment_id} @ {self.session_id}: {self.present}"

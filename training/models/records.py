@@ -134,6 +134,9 @@ class DevelopmentPlan(models.Model):
             models.UniqueConstraint(fields=["employee", "year"], name="one_plan_per_year")
         ]
 
+    def __str__(self):
+        return f"{self.employee} · {self.year}"
+
 
 class DevelopmentPlanItem(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -174,6 +177,9 @@ class DevelopmentPlanItem(models.Model):
         verbose_name = _("butir rencana")
         verbose_name_plural = _("butir rencana")
 
+    def __str__(self):
+        return self.description
+
 
 class HistoryEvent(models.Model):
     """Who did what to an enrolment, record or plan, when, and why (read by admins)."""
@@ -201,3 +207,6 @@ class HistoryEvent(models.Model):
             models.Index(fields=["content_type", "object_id", "created_at"]),
             models.Index(fields=["region", "created_at"]),
         ]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"
