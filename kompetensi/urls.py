@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Region pages last: `<region_slug>` must not shadow the paths above (see RESERVED_SLUGS).
     path("<slug:region_slug>/", include("regions.urls")),
+    path("<slug:region_slug>/", include("training.urls")),
+    path("<slug:region_slug>/", include("evaluations.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

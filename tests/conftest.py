@@ -114,3 +114,21 @@ def no_scopes():
 def on_postgres():
     assert connection.vendor == "postgresql", "this test needs PostgreSQL"
     return True
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Tasks run in-process in tests, even when a broker is configured (the Postgres run).
+
+    Tests marked `real_worker` talk to a real Celery worker instead.
+    """
+    from kompetensi.celery import app
+
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

@@ -2,21 +2,22 @@
 
 `tests/test_cross_region.py` walks the URL conf and fails when a region route is missing
 here, then requests each one as region A's admin against region B's objects: 404 every time.
-A feature that adds a route adds a line here (and, if it needs one, an object to `leak`).
+Each area keeps its own list in `tests/routes/<area>.py`: a ROUTES dict
+(name -> function(leak) -> URL kwargs besides region_slug) and, if it needs region B objects,
+a `build_leak(leak)` function that adds them to the `leak` namespace.
 """
 
-ROUTES = {
-    # name: function(leak) -> kwargs besides region_slug; leak holds region B's objects
-    "region:home": lambda leak: {},
-    "region:profile": lambda leak: {},
-    "region:unit_list": lambda leak: {},
-    "region:unit_create": lambda leak: {},
-    "region:unit_edit": lambda leak: {"pk": leak.unit.pk},
-    "region:unit_toggle": lambda leak: {"pk": leak.unit.pk},
-    "region:employee_list": lambda leak: {},
-    "region:employee_create": lambda leak: {},
-    "region:employee_import": lambda leak: {},
-    "region:employee_edit": lambda leak: {"pk": leak.employee.pk},
-    "region:employee_toggle": lambda leak: {"pk": leak.employee.pk},
-    "region:employee_invite": lambda leak: {"pk": leak.employee.pk},
-}
+import importlib
+import pkgutil
+
+from . import routes as _routes_package
+
+ROUTES = {}
+LEAK_BUILDERS = []
+for _info in sorted(pkgutil.iter_modules(_routes_package.__path__), key=lambda m: m.name):
+    _module = importlib.import_module(f"{_routes_package.__name__}.{_info.name}")
+    overlap = set(ROUTES) & set(_module.ROUTES)
+    assert not overlap, f"routes listed twice: {overlap}"
+    ROUTES.update(_module.ROUTES)
+    if hasattr(_module, "build_leak"):
+        LEAK_BUILDERS.append(_module.build_leak)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
-from .cross_region import ROUTES
+from .cross_region import LEAK_BUILDERS, ROUTES
 from .factories import EmployeeFactory
 
 
@@ -29,7 +29,12 @@ def leak(other_region, other_unit, other_admin):
         employee = EmployeeFactory(
             region=other_region, unit=other_unit, supervisor=other_admin, name="Rahasia Binjai"
         )
-    return SimpleNamespace(region=other_region, unit=other_unit, employee=employee)
+        leak = SimpleNamespace(
+            region=other_region, unit=other_unit, employee=employee, admin=other_admin
+        )
+        for build in LEAK_BUILDERS:
+            build(leak)
+    return leak
 
 
 def test_every_region_route_has_a_cross_region_case():
