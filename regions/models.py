@@ -310,3 +310,137 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.region.slug} ({self.role})"
+
+
+class Notification(models.Model):
+    """A message to one employee about one event; delivered per channel exactly once.
+
+    `dedup_key` is unique: recording the same event twice (a retried task, a job run twice,
+    two workers) finds the existing row instead of creating a second notification.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("jenis"), max_length=40)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    dedup_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"]),
+            models.Index(fields=["region", "kind", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class NotificationDelivery(models.Model):
+    """One channel's delivery of a notification (email now; SMS/WhatsApp by configuration)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        SENDING = "sending", _("Sedang dikirim")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+        SKIPPED = "skipped", _("Dilewati")
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("kanal"), max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        verbose_name = _("pengiriman notifikasi")
+        verbose_name_plural = _("pengiriman notifikasi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="one_delivery_per_channel"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.notification_id}/{self.channel}: {self.status}"
+
+
+class ApiClient(models.Model):
+    """A REST client bound to one region (or, created by a superuser, read-only national).
+
+    The secret is shown once; only its hash is stored. `key_id` is the public half used to
+    find the client without scanning hashes.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Baca data")
+        ENROL = "enrol", _("Mendaftarkan peserta")
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, null=True, blank=True, related_name="api_clients"
+    )
+    name = models.CharField(_("nama klien"), max_length=120)
+    scopes = models.JSONField(_("hak akses"), default=list)
+    key_id = models.CharField(max_length=24, unique=True)
+    secret_hash = models.CharField(max_length=128)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    # Looked up by key_id before any region is known; national clients have no region.
+    objects = models.Manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("klien API")
+        verbose_name_plural = _("klien API")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_national(self) -> bool:
+        return self.region_id is None
+
+
+class Tombstone(models.Model):
+    """Marks a deleted row so incremental API clients learn of deletions."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    resource = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    deleted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        verbose_name = _("catatan penghapusan")
+        verbose_name_plural = _("catatan penghapusan")
+        indexes = [models.Index(fields=["region", "resource", "deleted_at", "id"])]
+
+    def __str__(self):
+        return f"{self.resource}#{self.object_id}"
