@@ -1,0 +1,165 @@
+"""Integration: `manage.py load_demo_data` builds the four demo regions, and is idempotent."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from regions import demo
+from regions.models import Employee, Golongan, Membership, PositionType, Region, Unit, User
+from regions.nip import parse_nip
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = {"tanjungbalai", "semarang", "binjai", "plaju"}
+G = Golongan
+GOLONGAN_RANGE = {
+    PositionType.JPT_PRATAMA: (G.IV_C, G.IV_D),
+    PositionType.ADMINISTRATOR: (G.IV_A, G.IV_B),
+    PositionType.PENGAWAS: (G.III_C, G.III_D),
+    PositionType.PELAKSANA: (G.II_A, G.III_B),
+}
+
+
+def run_command() -> str:
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    return out.getvalue()
+
+
+def printed_logins(output: str) -> list[dict]:
+    """The rows of the printed login table: region, role, NIP/username, email, password."""
+    rows = []
+    for line in output.splitlines():
+        if demo.DEMO_PASSWORD in line:
+            region, role, login, email, password = re.split(r"\s{2,}", line.strip())
+            rows.append({"region": region, "role": role, "login": login, "email": email})
+            assert password == demo.DEMO_PASSWORD
+    return rows
+
+
+def counts() -> dict:
+    with scopes_disabled():
+        return {
+            "regions": Region.objects.count(),
+            "units": Unit.objects.count(),
+            "employees": Employee.objects.count(),
+            "users": User.objects.count(),
+            "memberships": Membership.objects.count(),
+            "admins": Membership.objects.filter(role=Membership.Role.ADMIN).count(),
+        }
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """Load once for the module inside a transaction rolled back at the end; each test still
+    runs in its own savepoint (the `db` fixture), so a test's writes never reach the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield run_command()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def output(demo_data, db):
+    return demo_data
+
+
+def test_four_regions_each_with_one_admin_and_a_few_hundred_people(output):
+    assert set(Region.objects.values_list("slug", flat=True)) == SLUGS
+    with scopes_disabled():
+        for region in Region.objects.all():
+            admins = Membership.objects.filter(region=region, role=Membership.Role.ADMIN)
+            assert admins.count() == 1, region.slug
+            admin_employee = Employee.objects.get(user=admins.get().user)
+            assert admin_employee.region == region
+            assert admin_employee.unit.name.startswith("Badan Kepegawaian")
+        sizes = {r.slug: Employee.objects.filter(region=r).count() for r in Region.objects.all()}
+        assert max(sizes, key=sizes.get) == "semarang"
+        assert all(50 <= size <= 250 for size in sizes.values()), sizes
+        assert Unit.objects.filter(region__slug="binjai", kind=Unit.Kind.KECAMATAN).count() == 5
+        plaju_kelurahan = Unit.objects.filter(region__slug="plaju", kind=Unit.Kind.KELURAHAN)
+        assert plaju_kelurahan.count() == 7
+        assert Employee.objects.filter(employment_type="pppk").exists()
+
+
+def test_every_employee_has_a_valid_nip_and_a_grade_that_fits_the_position(output):
+    with scopes_disabled():
+        employees = list(Employee.objects.all())
+    assert len({e.nip for e in employees}) == len(employees)
+    for e in employees:
+        info = parse_nip(e.nip, e.employment_type)
+        assert (info.birth_date, info.gender) == (e.birth_date, e.gender)
+        if e.employment_type == Employee.EmploymentType.PNS:
+            assert e.golongan and e.pppk_grade is None, e
+            if e.position_type in GOLONGAN_RANGE:
+                low, high = GOLONGAN_RANGE[e.position_type]
+                assert low <= e.golongan <= high, (e, e.position)
+        else:
+            assert e.golongan is None and 1 <= e.pppk_grade <= 17, e
+        if e.position_type.startswith("fungsional"):
+            assert e.functional_level, e
+        assert e.user_id and e.email
+
+
+def test_supervisors_are_in_the_same_region_without_loops(output):
+    with scopes_disabled():
+        employees = {e.pk: e for e in Employee.objects.all()}
+    supervised = 0
+    for e in employees.values():
+        if e.supervisor_id is None:
+            continue
+        supervised += 1
+        assert employees[e.supervisor_id].region_id == e.region_id
+        seen, node = {e.pk}, employees[e.supervisor_id]
+        while node.supervisor_id is not None:
+            assert node.pk not in seen, f"supervision loop through {node}"
+            seen.add(node.pk)
+            node = employees[node.supervisor_id]
+    assert supervised > 0.9 * len(employees)
+
+
+def test_running_twice_creates_nothing_and_prints_the_same_logins(output):
+    before = counts()
+    second = run_command()
+    assert counts() == before
+    assert printed_logins(second) == printed_logins(output)
+    assert "employees +0" in second and "units +0" in second
+
+
+def test_printed_demo_logins_can_log_in(client, output):
+    logins = printed_logins(output)
+    # admin, supervisor and ASN of each region, and the national viewer
+    assert len(logins) == 4 * 3 + 1
+    assert len({row["login"] for row in logins}) == len(logins)
+    with scopes_disabled():
+        other_users = User.objects.exclude(username__in=[row["login"] for row in logins])
+        assert not any(user.has_usable_password() for user in other_users)
+    for row in logins:
+        response = client.post(
+            reverse("account_login"), {"login": row["login"], "password": demo.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, row
+        assert "_auth_user_id" in client.session, row
+        client.post(reverse("account_logout"))
+    viewer = User.objects.get(username="nasional")
+    assert viewer.is_national_viewer and viewer.email == "nasional@kompetensi.local"
+
+
+def test_demo_roles_see_what_their_role_allows(client, output):
+    by_role = {(row["region"], row["role"]): row["login"] for row in printed_logins(output)}
+    admin = User.objects.get(username=by_role[("Semarang", "Admin BKPSDM")])
+    supervisor = User.objects.get(username=by_role[("Semarang", "Atasan langsung")])
+    asn = User.objects.get(username=by_role[("Semarang", "ASN")])
+    with scopes_disabled():
+        assert Employee.objects.get(user=asn).supervisor.user == supervisor
+    client.force_login(admin)
+    assert client.get("/semarang/").context["summary"]["active"] > 100
+    client.force_login(supervisor)
+    assert client.get("/semarang/").context["subordinates"]
+    client.force_login(asn)
+    assert client.get("/semarang/profil/").status_code == 200
+    assert client.get("/binjai/").status_code == 404
