@@ -1,18 +1,194 @@
-"""Enrolment pages (being built)."""
+"""ASN pages: enrol in an offering, my enrolments, detail with history, cancel."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from regions.permissions import region_employee_required
-from training.models import Offering
+from training.forms.enrolment import CancelForm, EnrolForm, apply_service_errors
+from training.models import Attendance, Enrolment, Offering, Session
+from training.selectors import enrolment as selectors
+from training.services import enrolment as services
+
+PAGE_SIZE = 25
+S = Enrolment.Status
+CANCELLABLE = (S.REQUESTED, S.WAITLISTED, S.CONFIRMED)
+CLOSED_OFFERING = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
+
+
+def _cancel_info(enrolment: Enrolment, today) -> None:
+    """Set `cancel_deadline` and `can_cancel` on an enrolment with its offering loaded."""
+    enrolment.cancel_deadline = services.cancel_deadline(offering=enrolment.offering)
+    enrolment.is_cancellable = (
+        enrolment.status in CANCELLABLE and enrolment.offering.status not in CLOSED_OFFERING
+    )
+    enrolment.can_cancel = enrolment.is_cancellable and today <= enrolment.cancel_deadline
+
+
+def outcome_message(enrolment: Enrolment) -> str:
+    """What happened to an enrolment just made, in the ASN's words."""
+    title = enrolment.offering.program.title
+    if enrolment.status == S.CONFIRMED:
+        return _("Pendaftaran Anda di %(title)s terkonfirmasi. Sampai jumpa di kelas!") % {
+            "title": title
+        }
+    if enrolment.status == S.REQUESTED:
+        supervisor = enrolment.employee.supervisor
+        if supervisor is not None:
+            return _(
+                "Pendaftaran Anda di %(title)s sudah dikirim dan menunggu persetujuan atasan "
+                "langsung (%(name)s)."
+            ) % {"title": title, "name": supervisor.name}
+        return _(
+            "Pendaftaran Anda di %(title)s menunggu persetujuan. Atasan langsung Anda belum "
+            "tercatat, sehingga admin BKPSDM yang akan memutuskan."
+        ) % {"title": title}
+    if enrolment.status == S.WAITLISTED:
+        return _(
+            "Kuota %(title)s sudah penuh. Anda masuk daftar tunggu nomor %(position)s dan akan "
+            "dikonfirmasi otomatis bila ada kursi kosong."
+        ) % {"title": title, "position": services.waitlist_position(enrolment=enrolment)}
+    return _("Status pendaftaran Anda: %(status)s.") % {"status": enrolment.get_status_display()}
 
 
 @region_employee_required
 def offering_enrol(request, region_slug, offering_id):
-    get_object_or_404(Offering, region=request.region, pk=offering_id)
-    return HttpResponse("todo")
+    offering = get_object_or_404(
+        Offering.objects.select_related("program", "program__provider", "program__form"),
+        region=request.region,
+        pk=offering_id,
+    )
+    employee = request.access.employee
+    existing = (
+        Enrolment.objects.filter(
+            offering=offering, employee=employee, status__in=Enrolment.LIVE_STATUSES
+        )
+        .select_related("offering", "offering__program")
+        .first()
+    )
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.enrolment_create(
+                offering=offering,
+                employee=employee,
+                actor=request.user,
+                source=Enrolment.Source.SELF,
+                motivation=form.cleaned_data["motivation"],
+                idempotency_key=_idempotency_key(request),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            enrolment.employee = employee
+            level = messages.SUCCESS if enrolment.status == S.CONFIRMED else messages.INFO
+            messages.add_message(request, level, outcome_message(enrolment))
+            return redirect("training:my_enrolments", region_slug=region_slug)
+    return render(
+        request,
+        "training/enrolment/enrol.html",
+        {
+            "offering": offering,
+            "form": form,
+            "existing": existing,
+            "blockers": []
+            if existing
+            else services.enrolment_blockers(offering=offering, employee=employee),
+            "seats": selectors.offering_seat_summary(offering=offering, unit=employee.unit),
+            "sessions": list(
+                Session.objects.filter(offering=offering)
+                .exclude(status=Session.Status.CANCELLED)
+                .order_by("starts_at", "id")
+            ),
+            "idempotency_key": uuid.uuid4().hex,
+        },
+    )
+
+
+def _idempotency_key(request) -> str:
+    """A form's one-time key (so a double submit enrols once), namespaced to the user."""
+    raw = request.POST.get("idempotency_key", "")
+    if len(raw) != 32 or not raw.isalnum():
+        return ""
+    return f"web:{request.user.pk}:{raw}"
 
 
 @region_employee_required
 def my_enrolments(request, region_slug):
-    return HttpResponse("todo")
+    employee = request.access.employee
+    page = Paginator(selectors.enrolment_list_for_employee(employee=employee), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    for enrolment in page.object_list:
+        _cancel_info(enrolment, today)
+    return render(
+        request,
+        "training/enrolment/my_list.html",
+        {"page": page, "badges": selectors.STATUS_BADGES, "query": ""},
+    )
+
+
+def _my_enrolment(request, enrolment_id) -> Enrolment:
+    try:
+        return selectors.enrolment_detail(
+            region=request.region, pk=enrolment_id, employee=request.access.employee
+        )
+    except Enrolment.DoesNotExist:
+        raise Http404(_("Pendaftaran tidak ditemukan.")) from None
+
+
+@region_employee_required
+def my_enrolment_detail(request, region_slug, enrolment_id):
+    enrolment = _my_enrolment(request, enrolment_id)
+    _cancel_info(enrolment, timezone.localdate())
+    present = dict(
+        Attendance.objects.filter(enrolment=enrolment).values_list("session_id", "present")
+    )
+    sessions = list(
+        Session.objects.filter(offering_id=enrolment.offering_id).order_by("starts_at", "id")
+    )
+    for session in sessions:
+        session.present = present.get(session.pk)
+    return render(
+        request,
+        "training/enrolment/my_detail.html",
+        {
+            "enrolment": enrolment,
+            "sessions": sessions,
+            "history": selectors.enrolment_history(enrolment=enrolment),
+            "badges": selectors.STATUS_BADGES,
+        },
+    )
+
+
+@region_employee_required
+def my_enrolment_cancel(request, region_slug, enrolment_id):
+    enrolment = _my_enrolment(request, enrolment_id)
+    _cancel_info(enrolment, timezone.localdate())
+    form = CancelForm(request.POST or None, reason_required=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_cancel(
+                enrolment=enrolment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Pendaftaran Anda di %(title)s sudah dibatalkan.")
+                % {"title": enrolment.offering.program.title},
+            )
+        return redirect("training:my_enrolments", region_slug=region_slug)
+    return render(
+        request,
+        "training/enrolment/my_cancel.html",
+        {"enrolment": enrolment, "form": form, "badges": selectors.STATUS_BADGES},
+    )

@@ -1,0 +1,320 @@
+"""Reads for the enrolment pages: seats, participant lists, approvals, attendance, history.
+
+Every list is one query (plus a fixed number of prefetches), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Employee, Region, Unit
+from training.models import Attendance, Enrolment, Offering, OfferingUnitQuota, Session
+from training.services.history import history_for
+
+S = Enrolment.Status
+
+ACTION_LABELS = {
+    "created": _("Mendaftar"),
+    "confirmed": _("Terkonfirmasi"),
+    "approved": _("Disetujui"),
+    "waitlisted": _("Masuk daftar tunggu"),
+    "promoted": _("Naik dari daftar tunggu"),
+    "rejected": _("Ditolak"),
+    "cancelled": _("Dibatalkan"),
+    "cancelled_by_admin": _("Dibatalkan oleh admin"),
+    "completed": _("Selesai, JP dicatat"),
+    "no_show": _("Tidak memenuhi syarat kehadiran"),
+    "verified": _("Diverifikasi"),
+}
+
+STATUS_BADGES = {
+    S.REQUESTED: "text-bg-warning",
+    S.WAITLISTED: "text-bg-info",
+    S.CONFIRMED: "text-bg-primary",
+    S.REJECTED: "text-bg-danger",
+    S.CANCELLED: "text-bg-secondary",
+    S.COMPLETED: "text-bg-success",
+    S.NO_SHOW: "text-bg-dark",
+}
+
+
+# --- Seats -------------------------------------------------------------------------------------
+
+
+def enrolment_status_counts(*, offering: Offering) -> dict[str, int]:
+    """Count per status (one grouped query); every status is present, zero if none."""
+    counts = dict(
+        Enrolment.objects.filter(offering_id=offering.pk)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in S.values}
+
+
+def offering_seat_summary(*, offering: Offering, unit: Unit | None = None) -> dict:
+    """Seats, taken and left (general, reserved per unit, and for `unit`'s employees)."""
+    taken = dict(
+        Enrolment.objects.filter(offering_id=offering.pk, status__in=Enrolment.SEAT_STATUSES)
+        .order_by()
+        .values("reserved_unit_id")
+        .annotate(n=Count("id"))
+        .values_list("reserved_unit_id", "n")
+    )
+    quotas = list(
+        OfferingUnitQuota.objects.filter(offering_id=offering.pk)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+    general_taken = taken.get(None, 0)
+    general_left = max(offering.seats - general_taken, 0)
+    reserved = [
+        {
+            "unit": q.unit,
+            "seats": q.seats,
+            "taken": taken.get(q.unit_id, 0),
+            "left": max(q.seats - taken.get(q.unit_id, 0), 0),
+        }
+        for q in quotas
+    ]
+    mine = next((r for r in reserved if unit is not None and r["unit"].pk == unit.pk), None)
+    return {
+        "general_seats": offering.seats,
+        "general_taken": general_taken,
+        "general_left": general_left,
+        "reserved": reserved,
+        "total_seats": offering.seats + sum(r["seats"] for r in reserved),
+        "total_taken": sum(taken.values()),
+        "total_left": general_left + sum(r["left"] for r in reserved),
+        "left_for_unit": general_left + (mine["left"] if mine else 0),
+        "reserved_for_unit": mine,
+    }
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+
+def _waitlist_position():
+    ahead = (
+        Enrolment.objects.filter(offering_id=OuterRef("offering_id"), status=S.WAITLISTED)
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), id__lt=OuterRef("id"))
+        )
+        .order_by()
+        .values("offering_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Case(
+        When(
+            status=S.WAITLISTED,
+            then=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1,
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def enrolment_list_for_employee(*, employee: Employee) -> QuerySet[Enrolment]:
+    """An ASN's enrolments, newest first, with waitlist position and upcoming sessions."""
+    upcoming = Session.objects.filter(
+        status=Session.Status.SCHEDULED, ends_at__gte=timezone.now()
+    ).order_by("starts_at", "id")
+    return (
+        Enrolment.objects.filter(region_id=employee.region_id, employee=employee)
+        .select_related("offering", "offering__program", "reserved_unit")
+        .annotate(waitlist_position=_waitlist_position())
+        .prefetch_related(Prefetch("offering__sessions", upcoming, to_attr="upcoming_sessions"))
+        .order_by("-requested_at", "-id")
+    )
+
+
+def enrolment_detail(
+    *,
+    region: Region,
+    pk: int,
+    employee: Employee | None = None,
+    supervisor: Employee | None = None,
+) -> Enrolment:
+    """One enrolment with what its pages show; limited to `employee`'s own, or to the direct
+    subordinates of `supervisor`, when given. Raises Enrolment.DoesNotExist."""
+    qs = Enrolment.objects.filter(region=region).select_related(
+        "offering",
+        "offering__program",
+        "offering__program__provider",
+        "offering__program__form",
+        "employee",
+        "employee__unit",
+        "employee__supervisor",
+        "reserved_unit",
+        "decided_by",
+    )
+    if employee is not None:
+        qs = qs.filter(employee=employee)
+    if supervisor is not None:
+        qs = qs.filter(employee__supervisor=supervisor)
+    return qs.annotate(waitlist_position=_waitlist_position()).get(pk=pk)
+
+
+def enrolment_history(*, enrolment: Enrolment) -> list:
+    """History events of an enrolment, oldest first, each with a readable `label`."""
+    events = list(history_for(subject=enrolment))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    return events
+
+
+def offering_participants(*, offering: Offering, status: str = "") -> QuerySet[Enrolment]:
+    qs = (
+        Enrolment.objects.filter(offering_id=offering.pk)
+        .select_related("employee", "employee__unit", "reserved_unit")
+        .annotate(waitlist_position=_waitlist_position())
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by(
+        Case(
+            *(When(status=s, then=Value(i)) for i, s in enumerate(S.values)),
+            output_field=IntegerField(),
+        ),
+        F("waitlisted_at").asc(nulls_last=True),
+        "employee__name",
+        "id",
+    )
+
+
+def approvals_pending(*, region: Region, supervisor: Employee | None) -> QuerySet[Enrolment]:
+    """Requests waiting for a decision: a supervisor's direct subordinates', or (None) all."""
+    qs = Enrolment.objects.filter(region=region, status=S.REQUESTED)
+    if supervisor is not None:
+        qs = qs.filter(employee__supervisor=supervisor)
+    return qs.select_related(
+        "employee", "employee__unit", "employee__supervisor", "offering", "offering__program"
+    ).order_by("requested_at", "id")
+
+
+def approvals_pending_count(*, supervisor: Employee) -> int:
+    return Enrolment.objects.filter(
+        region_id=supervisor.region_id, status=S.REQUESTED, employee__supervisor=supervisor
+    ).count()
+
+
+def offerings_for_enrolment_admin(*, region: Region, status: str = "") -> QuerySet[Offering]:
+    """Offerings with participant counts per status (one grouped query)."""
+    qs = Offering.objects.filter(region=region).select_related("program")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(
+        n_requested=Count("enrolments", filter=Q(enrolments__status=S.REQUESTED)),
+        n_waitlisted=Count("enrolments", filter=Q(enrolments__status=S.WAITLISTED)),
+        n_confirmed=Count("enrolments", filter=Q(enrolments__status=S.CONFIRMED)),
+        n_completed=Count("enrolments", filter=Q(enrolments__status=S.COMPLETED)),
+    ).order_by("-start_date", "-id")
+
+
+# --- Attendance --------------------------------------------------------------------------------
+
+
+def session_attendance_grid(*, session: Session) -> list[Enrolment]:
+    """The offering's confirmed participants with `present` for this session (one query)."""
+    marked = Attendance.objects.filter(session_id=session.pk, enrolment_id=OuterRef("pk"))
+    return list(
+        Enrolment.objects.filter(
+            offering_id=session.offering_id,
+            status__in=(S.CONFIRMED, S.COMPLETED, S.NO_SHOW),
+        )
+        .select_related("employee", "employee__unit")
+        .annotate(
+            present=Exists(marked.filter(present=True)),
+            marked=Exists(marked),
+        )
+        .order_by("employee__name", "id")
+    )
+
+
+def attendance_rows(*, offering: Offering) -> tuple[list[Enrolment], int]:
+    """Confirmed participants with `present_count` and `rate` (%) over the offering's
+    non-cancelled sessions, both computed in SQL; and the number of those sessions."""
+    total = (
+        Session.objects.filter(offering_id=offering.pk)
+        .exclude(status=Session.Status.CANCELLED)
+        .count()
+    )
+    present = Count(
+        "attendances",
+        filter=Q(attendances__present=True)
+        & ~Q(attendances__session__status=Session.Status.CANCELLED),
+    )
+    qs = (
+        Enrolment.objects.filter(offering_id=offering.pk, status=S.CONFIRMED)
+        .select_related("employee", "employee__unit")
+        .annotate(present_count=present)
+        .order_by("employee__name", "id")
+    )
+    if total:
+        qs = qs.annotate(
+            rate=ExpressionWrapper(
+                F("present_count") * Value(100.0) / Value(total),
+                output_field=FloatField(),
+            )
+        )
+    rows = list(qs)
+    for row in rows:
+        if total:
+            row.rate = Decimal(str(round(row.rate, 2)))
+            row.attended = row.present_count * 100 >= offering.min_attendance_percent * total
+        else:
+            row.rate = Decimal(100)
+            row.attended = True
+    return rows, total
+
+
+# --- Bulk enrolment input ----------------------------------------------------------------------
+
+
+def employees_by_nips(*, region: Region, nips: list[str]) -> tuple[list[Employee], list[str]]:
+    """Employees of the region with these NIPs (in the given order) and the NIPs not found."""
+    found = {
+        e.nip: e
+        for e in Employee.objects.filter(region=region, nip__in=set(nips)).select_related("unit")
+    }
+    employees, unknown, seen = [], [], set()
+    for nip in nips:
+        if nip in seen:
+            continue
+        seen.add(nip)
+        if nip in found:
+            employees.append(found[nip])
+        else:
+            unknown.append(nip)
+    return employees, unknown
+
+
+def employees_of_unit(*, region: Region, unit: Unit) -> list[Employee]:
+    return list(
+        Employee.objects.filter(region=region, unit=unit, is_active=True)
+        .select_related("unit")
+        .order_by("name")
+    )

@@ -1,0 +1,233 @@
+"""Attendance per session and completion of an offering (JP awarded, verified records)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.notifications import Kind, notify
+from training.models import Attendance, DevelopmentRecord, Enrolment, Offering, Session
+from training.selectors.enrolment import attendance_rows
+from training.services.enrolment import lock_offering
+from training.services.history import history_record
+
+S = Enrolment.Status
+CLOSED_OFFERING = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
+FINISHED_REASON = "angkatan selesai"
+
+
+@transaction.atomic
+def attendance_save(*, session: Session, present_ids, actor) -> int:
+    """Mark who attended `session`: every confirmed participant gets a row (present or not),
+    written in one bulk upsert. Ids of anyone not confirmed are ignored. Returns how many
+    participants were marked present."""
+    offering = lock_offering(offering_id=session.offering_id)
+    session = Session.objects.get(pk=session.pk)
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError(_("Sesi ini dibatalkan; kehadiran tidak dicatat."), code="cancelled")
+    if offering.status in CLOSED_OFFERING:
+        raise ValidationError(
+            _("Angkatan ini sudah %(status)s; kehadiran tidak dapat diubah lagi.")
+            % {"status": offering.get_status_display().lower()},
+            code="offering_closed",
+        )
+    wanted = {int(i) for i in present_ids}
+    enrolment_ids = list(
+        Enrolment.objects.filter(offering_id=offering.pk, status=S.CONFIRMED).values_list(
+            "id", flat=True
+        )
+    )
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    rows = [
+        Attendance(
+            region_id=offering.region_id,
+            session_id=session.pk,
+            enrolment_id=enrolment_id,
+            present=enrolment_id in wanted,
+            marked_by=user,
+        )
+        for enrolment_id in enrolment_ids
+    ]
+    Attendance.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["session", "enrolment"],
+        update_fields=["present", "marked_by", "marked_at"],
+    )
+    return sum(1 for row in rows if row.present)
+
+
+@dataclass
+class CompletionResult:
+    completed: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    records_created: int = 0
+    already_completed: bool = False
+
+
+def _organiser(offering: Offering) -> str:
+    provider = offering.program.provider
+    return provider.name if provider is not None else offering.region.agency_name
+
+
+def _create_records(*, offering: Offering, actor) -> int:
+    """One verified development record per completed enrolment that has none yet."""
+    now = timezone.now()
+    program = offering.program
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    created = 0
+    pending = Enrolment.objects.filter(
+        offering_id=offering.pk, status=S.COMPLETED, record__isnull=True
+    ).select_related("employee")
+    for enrolment in pending:
+        record = DevelopmentRecord.objects.create(
+            region_id=offering.region_id,
+            employee_id=enrolment.employee_id,
+            year=offering.end_date.year,
+            source=DevelopmentRecord.Source.ENROLMENT,
+            enrolment=enrolment,
+            program=program,
+            title=program.title,
+            form_id=program.form_id,
+            organiser=_organiser(offering),
+            start_date=offering.start_date,
+            end_date=offering.end_date,
+            jp=enrolment.jp_awarded or program.jp,
+            is_international=offering.is_international,
+            certificate_number=enrolment.certificate_number,
+            status=DevelopmentRecord.Status.VERIFIED,
+            verified_by=user,
+            verified_at=now,
+        )
+        history_record(
+            subject=record,
+            action="verified",
+            actor=actor,
+            to_status=DevelopmentRecord.Status.VERIFIED,
+            reason=_("Dicatat otomatis dari penyelesaian angkatan."),
+        )
+        notify(
+            recipient=enrolment.employee,
+            kind=Kind.ENROLMENT_COMPLETED,
+            subject=enrolment,
+            context={
+                "program": program.title,
+                "offering": offering.name,
+                "jp": str(record.jp),
+                "year": record.year,
+            },
+            dedup_key=f"enrolment:{enrolment.pk}:completed",
+        )
+        created += 1
+    return created
+
+
+def _transition(enrolment: Enrolment, *, to_status: str, actor, reason: str, fields: dict):
+    from_status = enrolment.status
+    enrolment.status = to_status
+    for name, value in fields.items():
+        setattr(enrolment, name, value)
+    enrolment.save(update_fields=["status", "updated_at", *fields])
+    history_record(
+        subject=enrolment,
+        action=to_status,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def offering_complete(*, offering: Offering, actor) -> CompletionResult:
+    """Close an offering: each confirmed participant is completed (JP awarded, one verified
+    development record) when their attendance over the non-cancelled sessions reaches
+    `min_attendance_percent` (no sessions: everyone confirmed counts as attended), else no-show.
+    Requests and waitlist entries still open are cancelled ("angkatan selesai").
+
+    One transaction under the offering lock. Running it again creates nothing new (it only
+    fills in a record a completed enrolment might lack).
+    """
+    locked = lock_offering(offering_id=offering.pk)
+    result = CompletionResult()
+    if locked.status == Offering.Status.COMPLETED:
+        result.already_completed = True
+        result.records_created = _create_records(offering=locked, actor=actor)
+        return result
+    if locked.status == Offering.Status.CANCELLED:
+        raise ValidationError(
+            _("Angkatan yang dibatalkan tidak dapat diselesaikan."), code="offering_cancelled"
+        )
+    today = timezone.localdate()
+    if today < locked.start_date:
+        raise ValidationError(
+            _("Angkatan belum dimulai (mulai %(date)s); selesaikan setelah pelatihan berjalan.")
+            % {"date": locked.start_date.strftime("%d-%m-%Y")},
+            code="not_started",
+        )
+    now = timezone.now()
+    jp = locked.program.jp
+    rows, total_sessions = attendance_rows(offering=locked)
+    for enrolment in rows:
+        attended, rate = enrolment.attended, enrolment.rate
+        reason = _("Kehadiran %(rate)s%% (minimal %(min)s%%).") % {
+            "rate": f"{rate:.0f}",
+            "min": locked.min_attendance_percent,
+        }
+        if attended:
+            _transition(
+                enrolment,
+                to_status=S.COMPLETED,
+                actor=actor,
+                reason=reason,
+                fields={"attendance_rate": rate, "jp_awarded": jp, "completed_at": now},
+            )
+            result.completed += 1
+        else:
+            _transition(
+                enrolment,
+                to_status=S.NO_SHOW,
+                actor=actor,
+                reason=reason,
+                fields={"attendance_rate": rate, "jp_awarded": None, "completed_at": now},
+            )
+            result.no_show += 1
+    leftovers = Enrolment.objects.filter(
+        offering_id=locked.pk, status__in=(S.REQUESTED, S.WAITLISTED)
+    ).select_related("employee")
+    for enrolment in leftovers:
+        from_status = enrolment.status
+        enrolment.status = S.CANCELLED
+        enrolment.cancelled_at = now
+        enrolment.save(update_fields=["status", "cancelled_at", "updated_at"])
+        history_record(
+            subject=enrolment,
+            action="cancelled",
+            actor=actor,
+            from_status=from_status,
+            to_status=S.CANCELLED,
+            reason=FINISHED_REASON,
+        )
+        notify(
+            recipient=enrolment.employee,
+            kind=Kind.ENROLMENT_CANCELLED,
+            subject=enrolment,
+            context={
+                "program": locked.program.title,
+                "offering": locked.name,
+                "reason": FINISHED_REASON,
+            },
+            dedup_key=f"enrolment:{enrolment.pk}:cancelled",
+        )
+        result.cancelled += 1
+    result.records_created = _create_records(offering=locked, actor=actor)
+    locked.status = Offering.Status.COMPLETED
+    locked.completed_at = now
+    locked.save(update_fields=["status", "completed_at", "updated_at"])
+    offering.status, offering.completed_at = locked.status, locked.completed_at
+    return result

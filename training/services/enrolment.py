@@ -1,0 +1,734 @@
+"""Enrolment: the seat-keeping services (enrol, approve, reject, cancel, waitlist, bulk).
+
+Seats
+-----
+An offering has `seats` general seats plus, per unit, the seats reserved for that unit
+(`OfferingUnitQuota`, on top of the general ones). An enrolment holds a seat while its status is
+in `Enrolment.SEAT_STATUSES`; `reserved_unit` tells which pool the seat came from (NULL =
+general). An employee whose unit has a reserved quota takes a reserved seat first while one is
+free, otherwise a general seat.
+
+Approval
+--------
+When the offering requires the supervisor's approval and the employee enrols themselves, the
+enrolment is `requested` and holds **no** seat. The seat is taken when it is approved (by the
+recorded direct supervisor or an admin): confirmed if a seat fits, else waitlisted (joining the
+queue at approval time), or rejected with "kuota penuh" when the offering has no waitlist.
+Admin enrolments (single or bulk) skip the approval and are not bound to the enrolment window
+(an admin may add a late participant while the offering is open or running); self-enrolment
+needs an open offering inside its window.
+
+Never oversold
+--------------
+Every write that takes or frees a seat locks the offering row first
+(`SELECT ... FOR UPDATE OF offering` on PostgreSQL; SQLite serialises writers itself and ignores
+the lock), then re-counts seats inside the same transaction and writes. The partial unique
+constraint "one live enrolment per offering" is the backstop against a double enrolment.
+
+Waitlist
+--------
+First come, first served (`waitlisted_at`, `id`). Whenever a seat is freed (cancel, reject or
+removal of a seat holder) the waitlist is walked in order under the same lock and every entry
+that fits a free seat is promoted: a free reserved seat goes to someone of that unit, a free
+general seat to anyone. Promotion re-counts seats under the lock, so a retried call is harmless.
+`offering_fill_from_waitlist` does the same on demand (e.g. after an admin raises the seats).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.models import Employee
+from regions.notifications import Kind, notify
+from training.models import Enrolment, Offering, OfferingUnitQuota, Program
+from training.services.history import history_record
+
+S = Enrolment.Status
+
+# Offering statuses that accept a new enrolment: self-enrolment needs OPEN; admins may also add
+# participants to a RUNNING offering.
+SELF_ENROL_STATUSES = (Offering.Status.OPEN,)
+ADMIN_ENROL_STATUSES = (Offering.Status.OPEN, Offering.Status.RUNNING)
+# Offering statuses in which seats move (approve, promote, cancel).
+ACTIVE_OFFERING_STATUSES = (Offering.Status.OPEN, Offering.Status.RUNNING, Offering.Status.PLANNED)
+
+# Reason written when a request is refused because the offering is full and has no waitlist.
+QUOTA_FULL = "kuota penuh"
+
+
+# --- Seats -------------------------------------------------------------------------------------
+
+
+def lock_offering(*, offering_id: int) -> Offering:
+    """Lock the offering row for the rest of the transaction and return it fresh."""
+    return (
+        Offering.objects.select_for_update(of=("self",))
+        .select_related("program", "region")
+        .get(pk=offering_id)
+    )
+
+
+@dataclass
+class SeatState:
+    """Seat usage of one offering, counted under its lock."""
+
+    general_seats: int
+    general_used: int
+    quotas: dict[int, int] = field(default_factory=dict)  # unit id -> reserved seats
+    reserved_used: dict[int, int] = field(default_factory=dict)  # unit id -> seats held
+
+    @property
+    def general_free(self) -> int:
+        return max(self.general_seats - self.general_used, 0)
+
+    def reserved_free(self, unit_id: int | None) -> int:
+        if unit_id is None or unit_id not in self.quotas:
+            return 0
+        return max(self.quotas[unit_id] - self.reserved_used.get(unit_id, 0), 0)
+
+    @property
+    def any_free(self) -> bool:
+        return self.general_free > 0 or any(self.reserved_free(u) for u in self.quotas)
+
+    def pick(self, unit_id: int | None) -> tuple[bool, int | None]:
+        """(fits, reserved_unit_id) for an employee of `unit_id`; a reserved seat goes first."""
+        if self.reserved_free(unit_id):
+            return True, unit_id
+        if self.general_free:
+            return True, None
+        return False, None
+
+    def take(self, reserved_unit_id: int | None) -> None:
+        if reserved_unit_id is None:
+            self.general_used += 1
+        else:
+            self.reserved_used[reserved_unit_id] = self.reserved_used.get(reserved_unit_id, 0) + 1
+
+
+def seat_state(*, offering: Offering) -> SeatState:
+    """Count the seats in use (two queries). Call it under the offering's lock before writing."""
+    used = dict(
+        Enrolment.objects.filter(offering_id=offering.pk, status__in=Enrolment.SEAT_STATUSES)
+        .values("reserved_unit_id")
+        .annotate(n=Count("id"))
+        .values_list("reserved_unit_id", "n")
+    )
+    quotas = dict(
+        OfferingUnitQuota.objects.filter(offering_id=offering.pk).values_list("unit_id", "seats")
+    )
+    return SeatState(
+        general_seats=offering.seats,
+        general_used=used.pop(None, 0),
+        quotas=quotas,
+        reserved_used=used,
+    )
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def _now():
+    return timezone.now()
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _dedup(enrolment: Enrolment, event: str) -> str:
+    return f"enrolment:{enrolment.pk}:{event}"
+
+
+def _context(enrolment: Enrolment, offering: Offering, **extra) -> dict:
+    return {
+        "program": offering.program.title,
+        "offering": offering.name,
+        "start_date": offering.start_date.isoformat(),
+        "end_date": offering.end_date.isoformat(),
+        "employee": enrolment.employee.name,
+        **extra,
+    }
+
+
+def _notify(enrolment: Enrolment, offering: Offering, kind: str, event: str, **extra) -> None:
+    notify(
+        recipient=enrolment.employee,
+        kind=kind,
+        subject=enrolment,
+        context=_context(enrolment, offering, **extra),
+        dedup_key=_dedup(enrolment, event),
+    )
+
+
+def _lock_enrolment(enrolment: Enrolment) -> tuple[Enrolment, Offering]:
+    """Lock the enrolment's offering, then re-read the enrolment (its status may have moved)."""
+    offering = lock_offering(offering_id=enrolment.offering_id)
+    fresh = Enrolment.objects.select_related("employee", "employee__unit").get(pk=enrolment.pk)
+    return fresh, offering
+
+
+def _sync(target: Enrolment, source: Enrolment) -> None:
+    """Copy the fresh state back onto the caller's instance."""
+    for f in target._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
+
+
+def _transition(
+    enrolment: Enrolment,
+    *,
+    to_status: str,
+    action: str,
+    actor,
+    reason: str = "",
+    fields: dict | None = None,
+) -> None:
+    """Write a status change and its history event."""
+    from_status = enrolment.status
+    enrolment.status = to_status
+    update_fields = ["status", "updated_at"]
+    for name, value in (fields or {}).items():
+        setattr(enrolment, name, value)
+        update_fields.append(name)
+    enrolment.save(update_fields=update_fields)
+    history_record(
+        subject=enrolment,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+def _illegal(enrolment: Enrolment, what: str) -> ValidationError:
+    return ValidationError(
+        _("Pendaftaran berstatus %(status)s tidak dapat %(what)s.")
+        % {"status": enrolment.get_status_display().lower(), "what": what},
+        code="illegal_transition",
+    )
+
+
+def _check_can_enrol(*, offering: Offering, employee: Employee, source: str) -> None:
+    if employee.region_id != offering.region_id:
+        raise ValidationError(
+            _("Angkatan ini milik wilayah lain; pendaftaran hanya untuk pegawai wilayahnya."),
+            code="other_region",
+        )
+    if not employee.is_active:
+        raise ValidationError(
+            _("Pegawai %(name)s tidak aktif sehingga tidak dapat didaftarkan.")
+            % {"name": employee.name},
+            code="inactive_employee",
+        )
+    if offering.program.status != Program.Status.PUBLISHED:
+        raise ValidationError(
+            _("Program pelatihan ini belum diterbitkan atau sudah diarsipkan."),
+            code="program_not_published",
+        )
+    if offering.status == Offering.Status.CANCELLED:
+        raise ValidationError(_("Angkatan ini sudah dibatalkan."), code="offering_cancelled")
+    if offering.status == Offering.Status.COMPLETED:
+        raise ValidationError(_("Angkatan ini sudah selesai."), code="offering_completed")
+    allowed = ADMIN_ENROL_STATUSES if source == Enrolment.Source.ADMIN else SELF_ENROL_STATUSES
+    if offering.status not in allowed:
+        raise ValidationError(
+            _("Pendaftaran angkatan ini tidak dibuka (status: %(status)s).")
+            % {"status": offering.get_status_display().lower()},
+            code="offering_not_open",
+        )
+    if source != Enrolment.Source.ADMIN:
+        today = _today()
+        if today < offering.enrolment_opens:
+            raise ValidationError(
+                _("Pendaftaran baru dibuka pada %(date)s.")
+                % {"date": offering.enrolment_opens.strftime("%d-%m-%Y")},
+                code="window_not_open",
+            )
+        if today > offering.enrolment_closes:
+            raise ValidationError(
+                _("Pendaftaran sudah ditutup pada %(date)s.")
+                % {"date": offering.enrolment_closes.strftime("%d-%m-%Y")},
+                code="window_closed",
+            )
+
+
+def enrolment_blockers(*, offering: Offering, employee: Employee) -> list[str]:
+    """Why this employee cannot enrol themselves now (empty when they can). For pages; the
+    service checks again under the lock."""
+    try:
+        _check_can_enrol(offering=offering, employee=employee, source=Enrolment.Source.SELF)
+    except ValidationError as exc:
+        return exc.messages
+    return []
+
+
+def _duplicate_error() -> ValidationError:
+    return ValidationError(
+        _("Pegawai ini sudah terdaftar di angkatan ini."), code="already_enrolled"
+    )
+
+
+def _seat_or_queue(
+    *,
+    enrolment: Enrolment,
+    offering: Offering,
+    actor,
+    state: SeatState,
+    action_confirmed: str,
+    kind_confirmed: str,
+    reason: str = "",
+    extra_fields: dict | None = None,
+) -> None:
+    """Give the (requested or new) enrolment a seat, a waitlist place, or refuse it."""
+    now = _now()
+    fits, reserved_unit_id = state.pick(enrolment.employee.unit_id)
+    if fits:
+        state.take(reserved_unit_id)
+        _transition(
+            enrolment,
+            to_status=S.CONFIRMED,
+            action=action_confirmed,
+            actor=actor,
+            reason=reason,
+            fields={
+                "reserved_unit_id": reserved_unit_id,
+                "confirmed_at": now,
+                **(extra_fields or {}),
+            },
+        )
+        _notify(enrolment, offering, kind_confirmed, "confirmed")
+    elif offering.has_waitlist:
+        _transition(
+            enrolment,
+            to_status=S.WAITLISTED,
+            action="waitlisted",
+            actor=actor,
+            reason=reason,
+            fields={"waitlisted_at": now, **(extra_fields or {})},
+        )
+        _notify(
+            enrolment,
+            offering,
+            Kind.ENROLMENT_WAITLISTED,
+            "waitlisted",
+            position=waitlist_position(enrolment=enrolment),
+        )
+    else:
+        raise ValidationError(
+            _("Kuota angkatan ini sudah penuh dan tidak ada daftar tunggu."), code="quota_full"
+        )
+
+
+def waitlist_position(*, enrolment: Enrolment) -> int | None:
+    """1-based place of a waitlisted enrolment in its offering's queue (None otherwise)."""
+    if enrolment.status != S.WAITLISTED or enrolment.waitlisted_at is None:
+        return None
+    ahead = (
+        Enrolment.objects.filter(offering_id=enrolment.offering_id, status=S.WAITLISTED)
+        .filter(
+            Q(waitlisted_at__lt=enrolment.waitlisted_at)
+            | Q(waitlisted_at=enrolment.waitlisted_at, id__lt=enrolment.pk)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+# --- Enrol -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    offering: Offering,
+    employee: Employee,
+    actor,
+    source: str = Enrolment.Source.SELF,
+    motivation: str = "",
+    idempotency_key: str = "",
+) -> Enrolment:
+    """Enrol one employee: requested (approval needed), confirmed, waitlisted, or refused.
+
+    Raises ValidationError (nothing written) when the enrolment is not allowed or the offering is
+    full without a waitlist. With an `idempotency_key` a retried call returns the first result.
+    """
+    offering = lock_offering(offering_id=offering.pk)
+    if idempotency_key:
+        existing = (
+            Enrolment.objects.filter(region_id=offering.region_id, idempotency_key=idempotency_key)
+            .select_related("employee")
+            .first()
+        )
+        if existing is not None:
+            if existing.offering_id != offering.pk or existing.employee_id != employee.pk:
+                raise ValidationError(
+                    _("Kunci idempotensi ini sudah dipakai untuk pendaftaran lain."),
+                    code="idempotency_conflict",
+                )
+            return existing
+    _check_can_enrol(offering=offering, employee=employee, source=source)
+    if Enrolment.objects.filter(
+        offering_id=offering.pk, employee_id=employee.pk, status__in=Enrolment.LIVE_STATUSES
+    ).exists():
+        raise _duplicate_error()
+
+    now = _now()
+    needs_approval = offering.requires_approval and source != Enrolment.Source.ADMIN
+    state = None
+    if not needs_approval:
+        state = seat_state(offering=offering)
+        if not offering.has_waitlist and not state.pick(employee.unit_id)[0]:
+            raise ValidationError(
+                _("Kuota angkatan ini sudah penuh dan tidak ada daftar tunggu."),
+                code="quota_full",
+            )
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                region_id=offering.region_id,
+                offering=offering,
+                employee=employee,
+                status=S.REQUESTED,
+                source=source,
+                motivation=motivation.strip(),
+                requested_at=now,
+                idempotency_key=idempotency_key,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError:
+        # The partial unique constraint caught a double enrolment the check above missed.
+        raise _duplicate_error() from None
+    history_record(subject=enrolment, action="created", actor=actor, to_status=S.REQUESTED)
+
+    if needs_approval:
+        if employee.supervisor_id:
+            notify(
+                recipient=employee.supervisor,
+                kind=Kind.ENROLMENT_REQUESTED,
+                subject=enrolment,
+                context=_context(enrolment, offering, motivation=enrolment.motivation),
+                dedup_key=_dedup(enrolment, "requested"),
+            )
+        return enrolment
+
+    _seat_or_queue(
+        enrolment=enrolment,
+        offering=offering,
+        actor=actor,
+        state=state,
+        action_confirmed="confirmed",
+        kind_confirmed=Kind.ENROLMENT_CONFIRMED,
+    )
+    return enrolment
+
+
+# --- Decide (supervisor or admin) --------------------------------------------------------------
+
+
+def can_decide(*, enrolment: Enrolment, actor, by_admin: bool) -> bool:
+    """Admins decide any request; otherwise only the employee's recorded direct supervisor."""
+    if by_admin:
+        return True
+    supervisor_id = enrolment.employee.supervisor_id
+    if supervisor_id is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return Employee.objects.filter(
+        region_id=enrolment.region_id, pk=supervisor_id, user=actor, is_active=True
+    ).exists()
+
+
+def _check_decider(enrolment: Enrolment, actor, by_admin: bool) -> None:
+    if not can_decide(enrolment=enrolment, actor=actor, by_admin=by_admin):
+        raise ValidationError(
+            _("Hanya atasan langsung pegawai ini atau admin yang dapat memutuskan pendaftaran."),
+            code="not_supervisor",
+        )
+
+
+@transaction.atomic
+def enrolment_approve(
+    *, enrolment: Enrolment, actor, by_admin: bool = False, reason: str = ""
+) -> Enrolment:
+    """Approve a request: confirmed if a seat fits, else waitlisted, else rejected (kuota penuh).
+
+    Returns the enrolment in its new status; the caller tells the outcome from `status`.
+    """
+    fresh, offering = _lock_enrolment(enrolment)
+    _check_decider(fresh, actor, by_admin)
+    if fresh.status != S.REQUESTED:
+        raise _illegal(fresh, _("disetujui"))
+    if offering.status not in ACTIVE_OFFERING_STATUSES:
+        raise ValidationError(
+            _("Angkatan ini sudah %(status)s; permohonan tidak dapat disetujui.")
+            % {"status": offering.get_status_display().lower()},
+            code="offering_closed",
+        )
+    if not fresh.employee.is_active:
+        raise ValidationError(
+            _("Pegawai %(name)s tidak aktif lagi.") % {"name": fresh.employee.name},
+            code="inactive_employee",
+        )
+    now = _now()
+    decided = {"decided_by": actor if getattr(actor, "is_authenticated", False) else None}
+    decided.update(decided_at=now, decision_reason=reason.strip())
+    state = seat_state(offering=offering)
+    if not offering.has_waitlist and not state.pick(fresh.employee.unit_id)[0]:
+        _transition(
+            fresh,
+            to_status=S.REJECTED,
+            action="rejected",
+            actor=actor,
+            reason=QUOTA_FULL,
+            fields={**decided, "decision_reason": QUOTA_FULL},
+        )
+        _notify(fresh, offering, Kind.ENROLMENT_REJECTED, "rejected", reason=QUOTA_FULL)
+    else:
+        _seat_or_queue(
+            enrolment=fresh,
+            offering=offering,
+            actor=actor,
+            state=state,
+            action_confirmed="approved",
+            kind_confirmed=Kind.ENROLMENT_APPROVED,
+            reason=reason.strip(),
+            extra_fields=decided,
+        )
+    _sync(enrolment, fresh)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_reject(
+    *, enrolment: Enrolment, actor, reason: str, by_admin: bool = False
+) -> Enrolment:
+    """Reject a request (supervisor or admin); an admin may also reject a waitlisted or
+    confirmed participant, which frees the seat for the waitlist. A reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tuliskan alasan penolakan.")}, code="reason_required")
+    fresh, offering = _lock_enrolment(enrolment)
+    _check_decider(fresh, actor, by_admin)
+    allowed = (S.REQUESTED, S.WAITLISTED, S.CONFIRMED) if by_admin else (S.REQUESTED,)
+    if fresh.status not in allowed:
+        raise _illegal(fresh, _("ditolak"))
+    held_seat = fresh.status in Enrolment.SEAT_STATUSES
+    _transition(
+        fresh,
+        to_status=S.REJECTED,
+        action="rejected",
+        actor=actor,
+        reason=reason,
+        fields={
+            "decided_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "decided_at": _now(),
+            "decision_reason": reason,
+        },
+    )
+    _notify(fresh, offering, Kind.ENROLMENT_REJECTED, "rejected", reason=reason)
+    if held_seat:
+        _promote(offering=offering, actor=actor)
+    _sync(enrolment, fresh)
+    return enrolment
+
+
+# --- Cancel ------------------------------------------------------------------------------------
+
+
+def cancel_deadline(*, offering: Offering) -> dt.date:
+    """The last day an ASN may cancel their own enrolment."""
+    return offering.start_date - dt.timedelta(days=offering.cancel_cutoff_days)
+
+
+@transaction.atomic
+def enrolment_cancel(
+    *, enrolment: Enrolment, actor, reason: str = "", by_admin: bool = False
+) -> Enrolment:
+    """Cancel a live enrolment: by the ASN up to the cut-off, or by an admin (reason required).
+
+    A freed seat goes to the waitlist in the same transaction.
+    """
+    reason = (reason or "").strip()
+    if by_admin and not reason:
+        raise ValidationError({"reason": _("Tuliskan alasan pembatalan.")}, code="reason_required")
+    fresh, offering = _lock_enrolment(enrolment)
+    if fresh.status not in (S.REQUESTED, S.WAITLISTED, S.CONFIRMED):
+        raise _illegal(fresh, _("dibatalkan"))
+    if offering.status in (Offering.Status.COMPLETED, Offering.Status.CANCELLED):
+        raise ValidationError(
+            _("Angkatan ini sudah %(status)s; pendaftaran tidak dapat diubah lagi.")
+            % {"status": offering.get_status_display().lower()},
+            code="offering_closed",
+        )
+    if not by_admin:
+        own = (
+            Employee.objects.filter(pk=fresh.employee_id, user=actor).exists()
+            if getattr(actor, "is_authenticated", False)
+            else False
+        )
+        if not own:
+            raise ValidationError(
+                _("Anda hanya dapat membatalkan pendaftaran Anda sendiri."), code="not_owner"
+            )
+        deadline = cancel_deadline(offering=offering)
+        if _today() > deadline:
+            raise ValidationError(
+                _(
+                    "Batas pembatalan sudah lewat (paling lambat %(date)s). Hubungi admin "
+                    "BKPSDM bila Anda berhalangan hadir."
+                )
+                % {"date": deadline.strftime("%d-%m-%Y")},
+                code="cutoff_passed",
+            )
+    held_seat = fresh.status in Enrolment.SEAT_STATUSES
+    _transition(
+        fresh,
+        to_status=S.CANCELLED,
+        action="cancelled_by_admin" if by_admin else "cancelled",
+        actor=actor,
+        reason=reason,
+        fields={"cancelled_at": _now()},
+    )
+    _notify(fresh, offering, Kind.ENROLMENT_CANCELLED, "cancelled", reason=reason)
+    if held_seat:
+        _promote(offering=offering, actor=actor)
+    _sync(enrolment, fresh)
+    return enrolment
+
+
+# --- Waitlist ----------------------------------------------------------------------------------
+
+
+def _rebalance_reserved(*, offering: Offering, state: SeatState) -> None:
+    """Move confirmed general-seat holders into their unit's free reserved seats.
+
+    Frees general seats for the waitlist when a reserved seat opens and the unit's own people
+    already sit on general seats. Not a status change, so no history event.
+    """
+    for unit_id in list(state.quotas):
+        free = state.reserved_free(unit_id)
+        if not free:
+            continue
+        movers = list(
+            Enrolment.objects.filter(
+                offering_id=offering.pk,
+                status=S.CONFIRMED,
+                reserved_unit__isnull=True,
+                employee__unit_id=unit_id,
+            )
+            .order_by("confirmed_at", "id")
+            .values_list("id", flat=True)[:free]
+        )
+        if movers:
+            Enrolment.objects.filter(pk__in=movers).update(
+                reserved_unit_id=unit_id, updated_at=_now()
+            )
+            state.general_used -= len(movers)
+            state.reserved_used[unit_id] = state.reserved_used.get(unit_id, 0) + len(movers)
+
+
+def _promote(*, offering: Offering, actor) -> list[Enrolment]:
+    """Promote waitlisted enrolments (FCFS) into free seats. Caller holds the offering lock."""
+    if offering.status not in ACTIVE_OFFERING_STATUSES:
+        return []
+    state = seat_state(offering=offering)
+    _rebalance_reserved(offering=offering, state=state)
+    promoted: list[Enrolment] = []
+    if not state.any_free:
+        return promoted
+    queue = (
+        Enrolment.objects.filter(offering_id=offering.pk, status=S.WAITLISTED)
+        .select_related("employee")
+        .order_by("waitlisted_at", "id")
+    )
+    now = _now()
+    for enrolment in queue.iterator(chunk_size=200):
+        if not state.any_free:
+            break
+        if not enrolment.employee.is_active:
+            continue
+        fits, reserved_unit_id = state.pick(enrolment.employee.unit_id)
+        if not fits:
+            continue
+        state.take(reserved_unit_id)
+        _transition(
+            enrolment,
+            to_status=S.CONFIRMED,
+            action="promoted",
+            actor=actor,
+            reason=_("naik dari daftar tunggu"),
+            fields={"reserved_unit_id": reserved_unit_id, "confirmed_at": now},
+        )
+        _notify(enrolment, offering, Kind.ENROLMENT_PROMOTED, "promoted")
+        promoted.append(enrolment)
+    return promoted
+
+
+@transaction.atomic
+def offering_fill_from_waitlist(*, offering: Offering, actor) -> list[Enrolment]:
+    """Promote waitlisted participants into every free seat (FCFS). Safe to call any time:
+    it locks the offering and re-counts, so a retried or concurrent call promotes nobody twice.
+
+    Call it after raising an offering's seats or adding a unit quota.
+    """
+    locked = lock_offering(offering_id=offering.pk)
+    return _promote(offering=locked, actor=actor)
+
+
+# --- Bulk enrolment by an admin ----------------------------------------------------------------
+
+
+@dataclass
+class BulkOutcome:
+    label: str  # the NIP or name the admin gave
+    employee: Employee | None
+    status: str  # confirmed / waitlisted / requested / refused
+    message: str = ""
+    enrolment: Enrolment | None = None
+
+
+def enrolment_bulk_create(
+    *, offering: Offering, employees: list[Employee], actor, unknown: list[str] = ()
+) -> list[BulkOutcome]:
+    """Enrol many employees as an admin, one at a time, each in its own transaction under the
+    offering lock (so a refusal of one never undoes the others). Admin enrolments skip the
+    supervisor's approval. `unknown` lists identifiers that matched no employee.
+    """
+    outcomes = [
+        BulkOutcome(
+            label=label,
+            employee=None,
+            status="refused",
+            message=_("NIP tidak ditemukan di wilayah ini."),
+        )
+        for label in unknown
+    ]
+    seen: set[int] = set()
+    for employee in employees:
+        label = employee.nip
+        if employee.pk in seen:
+            continue
+        seen.add(employee.pk)
+        try:
+            enrolment = enrolment_create(
+                offering=offering, employee=employee, actor=actor, source=Enrolment.Source.ADMIN
+            )
+        except ValidationError as exc:
+            outcomes.append(
+                BulkOutcome(
+                    label=label, employee=employee, status="refused", message=" ".join(exc.messages)
+                )
+            )
+        else:
+            outcomes.append(
+                BulkOutcome(
+                    label=label, employee=employee, status=enrolment.status, enrolment=enrolment
+                )
+            )
+    return outcomes
