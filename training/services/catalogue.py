@@ -1,0 +1,1043 @@
+"""Writes and rules of the catalogue: programmes, offerings (batches), sessions, unit quotas.
+
+Every function is keyword-only, atomic, validates everything before it writes and raises
+`ValidationError` with an Indonesian message (a dict keyed by field where a field is to blame),
+so a refused change writes nothing. Status changes are guarded here and written to history;
+participants are told about cancellations and schedule changes through `notify()`.
+
+Seats: an offering has `seats` general seats plus, per unit, seats reserved on top of them
+(`OfferingUnitQuota`); enrolments in `Enrolment.SEAT_STATUSES` hold a seat, from the unit's pool
+when `reserved_unit` is set, else from the general pool (see training.services.enrolment).
+Changes that depend on those counts (fewer seats, a smaller unit quota, cancelling) lock the
+offering row first, the same lock the enrolment services take, so the count cannot move
+underneath; more seats promote waitlisted participants through the enrolment services.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from regions.models import Region, Unit
+from regions.notifications import Kind, notify
+from training.models import (
+    Competency,
+    DevelopmentForm,
+    Enrolment,
+    Offering,
+    OfferingUnitQuota,
+    Program,
+    Provider,
+    Session,
+    Speaker,
+)
+from training.services.history import history_record
+
+# Enrolments whose holders are told about changes and cancelled with their offering.
+LIVE_PARTICIPANT_STATUSES = (
+    Enrolment.Status.REQUESTED,
+    Enrolment.Status.WAITLISTED,
+    Enrolment.Status.CONFIRMED,
+)
+# An offering in these states is history: nothing about it changes any more.
+READ_ONLY_OFFERING_STATUSES = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
+# Offering fields whose change participants must hear about.
+OFFERING_NOTIFY_FIELDS = ("start_date", "end_date", "venue", "online_link")
+SESSION_NOTIFY_FIELDS = ("starts_at", "ends_at", "location", "online_link")
+MAX_RECURRING_SESSIONS = 100
+
+PROGRAM_FIELDS = (
+    "code",
+    "title",
+    "description",
+    "objectives",
+    "form",
+    "competency_type",
+    "jp",
+    "delivery_mode",
+    "target_position_types",
+    "target_min_golongan",
+    "target_max_golongan",
+    "provider",
+    "planned_budget",
+)
+PROGRAM_M2M_FIELDS = ("competencies", "target_units")
+OFFERING_FIELDS = (
+    "name",
+    "start_date",
+    "end_date",
+    "enrolment_opens",
+    "enrolment_closes",
+    "seats",
+    "requires_approval",
+    "has_waitlist",
+    "venue",
+    "online_link",
+    "cost_per_participant",
+    "is_international",
+    "min_attendance_percent",
+    "cancel_cutoff_days",
+)
+SESSION_FIELDS = ("title", "starts_at", "ends_at", "location", "online_link", "speaker")
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+class _Errors:
+    """Collects field errors so the admin sees every problem at once, then raises them."""
+
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "j M Y")
+
+
+def _local_date(value: dt.datetime) -> dt.date:
+    return timezone.localtime(value, timezone.get_default_timezone()).date()
+
+
+def _lock_offering(offering: Offering) -> Offering:
+    """Lock the offering row (the lock enrolment services take) and return it fresh."""
+    return (
+        Offering.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=offering.pk, region_id=offering.region_id)
+    )
+
+
+def _general_seats_taken(offering: Offering) -> int:
+    """Seats of the general pool in use (a reserved unit seat does not count against `seats`)."""
+    return Enrolment.objects.filter(
+        offering=offering, status__in=Enrolment.SEAT_STATUSES, reserved_unit__isnull=True
+    ).count()
+
+
+def _fill_from_waitlist(offering: Offering, actor) -> None:
+    """Seats were added: promote waitlisted participants (the enrolment area's rule)."""
+    from training.services.enrolment import offering_fill_from_waitlist
+
+    offering_fill_from_waitlist(offering=offering, actor=actor)
+
+
+def _unit_seats_taken(offering: Offering, unit: Unit) -> int:
+    return Enrolment.objects.filter(
+        offering=offering, reserved_unit=unit, status__in=Enrolment.SEAT_STATUSES
+    ).count()
+
+
+def _live_participants(offering: Offering):
+    return Enrolment.objects.filter(
+        offering=offering, status__in=LIVE_PARTICIPANT_STATUSES
+    ).select_related("employee")
+
+
+def _notify_participants(
+    *, offering: Offering, kind: str, subject, context: dict, key: str
+) -> None:
+    """Tell every live participant of the offering; `key` makes each message idempotent."""
+    for enrolment in _live_participants(offering).iterator(chunk_size=500):
+        notify(
+            recipient=enrolment.employee,
+            kind=kind,
+            subject=subject,
+            context=context,
+            dedup_key=f"{key}:employee:{enrolment.employee_id}",
+        )
+
+
+def _offering_context(offering: Offering, **extra) -> dict:
+    return {
+        "program": offering.program.title,
+        "offering": offering.name,
+        "start_date": offering.start_date.isoformat(),
+        "end_date": offering.end_date.isoformat(),
+        "venue": offering.venue,
+        "online_link": offering.online_link,
+        **extra,
+    }
+
+
+def _session_context(session: Session, **extra) -> dict:
+    return {
+        "program": session.offering.program.title,
+        "offering": session.offering.name,
+        "session": session.title,
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat(),
+        "location": session.location,
+        "online_link": session.online_link,
+        **extra,
+    }
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Alasan pembatalan wajib diisi.")})
+    return reason
+
+
+def _guard_offering_writable(offering: Offering) -> None:
+    if offering.status in READ_ONLY_OFFERING_STATUSES:
+        raise ValidationError(
+            _("Angkatan yang sudah selesai atau dibatalkan tidak dapat diubah lagi.")
+        )
+
+
+# --- Programmes --------------------------------------------------------------------------------
+
+
+def _check_program(
+    *,
+    region: Region,
+    data: dict,
+    competencies: Iterable[Competency] | None,
+    target_units: Iterable[Unit] | None,
+    exclude_pk=None,
+) -> None:
+    errors = _Errors()
+    code = (data.get("code") or "").strip()
+    if not code:
+        errors.add("code", _("Kode program wajib diisi."))
+    else:
+        clash = Program.objects.filter(region=region, code__iexact=code)
+        if exclude_pk:
+            clash = clash.exclude(pk=exclude_pk)
+        if clash.exists():
+            errors.add("code", _("Kode program %(code)s sudah dipakai.") % {"code": code})
+    if not (data.get("title") or "").strip():
+        errors.add("title", _("Judul program wajib diisi."))
+    if not isinstance(data.get("form"), DevelopmentForm):
+        errors.add("form", _("Pilih bentuk pengembangan kompetensi."))
+    jp = data.get("jp")
+    if jp is None or jp <= 0:
+        errors.add("jp", _("Jumlah JP harus lebih dari 0."))
+    elif jp > 2000:
+        errors.add("jp", _("Jumlah JP paling banyak 2.000."))
+    budget = data.get("planned_budget")
+    if budget is not None and budget < 0:
+        errors.add("planned_budget", _("Anggaran tidak boleh negatif."))
+    provider = data.get("provider")
+    if provider is not None and provider.region_id != region.id:
+        errors.add("provider", _("Penyelenggara harus mitra dari wilayah ini."))
+    low, high = data.get("target_min_golongan"), data.get("target_max_golongan")
+    if low and high and low > high:
+        errors.add(
+            "target_max_golongan",
+            _("Golongan maksimal tidak boleh lebih rendah dari golongan minimal."),
+        )
+    for competency in competencies or ():
+        if competency.region_id not in (None, region.id):
+            errors.add(
+                "competencies",
+                _("Kompetensi harus dari kamus nasional atau kamus wilayah ini."),
+            )
+            break
+    for unit in target_units or ():
+        if unit.region_id != region.id:
+            errors.add("target_units", _("Unit sasaran harus berada di wilayah ini."))
+            break
+    errors.raise_if_any()
+
+
+def _full_clean(obj, exclude: list[str]) -> None:
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def program_create(
+    *,
+    region: Region,
+    actor=None,
+    code: str,
+    title: str,
+    form: DevelopmentForm,
+    competency_type: str,
+    jp: int,
+    delivery_mode: str,
+    description: str = "",
+    objectives: str = "",
+    competencies: Iterable[Competency] = (),
+    target_position_types: list[str] | None = None,
+    target_min_golongan: int | None = None,
+    target_max_golongan: int | None = None,
+    target_units: Iterable[Unit] = (),
+    provider: Provider | None = None,
+    planned_budget: Decimal = Decimal(0),
+) -> Program:
+    """A new programme, always a draft; it is published separately."""
+    data = {
+        "code": (code or "").strip(),
+        "title": (title or "").strip(),
+        "description": description,
+        "objectives": objectives,
+        "form": form,
+        "competency_type": competency_type,
+        "jp": jp,
+        "delivery_mode": delivery_mode,
+        "target_position_types": list(target_position_types or []),
+        "target_min_golongan": target_min_golongan,
+        "target_max_golongan": target_max_golongan,
+        "provider": provider,
+        "planned_budget": Decimal(0) if planned_budget is None else planned_budget,
+    }
+    competencies, target_units = list(competencies), list(target_units)
+    _check_program(region=region, data=data, competencies=competencies, target_units=target_units)
+    program = Program(region=region, status=Program.Status.DRAFT, **data)
+    if getattr(actor, "is_authenticated", False):
+        program.created_by = actor
+    _full_clean(program, exclude=["region", "form", "provider", "created_by"])
+    program.save()
+    program.competencies.set(competencies)
+    program.target_units.set(target_units)
+    return program
+
+
+@transaction.atomic
+def program_update(*, program: Program, actor=None, **fields) -> Program:
+    """Change a draft or published programme; an archived one is read-only."""
+    if program.status == Program.Status.ARCHIVED:
+        raise ValidationError(
+            _("Program yang diarsipkan tidak dapat diubah. Terbitkan kembali terlebih dahulu.")
+        )
+    unknown = set(fields) - set(PROGRAM_FIELDS) - set(PROGRAM_M2M_FIELDS)
+    if unknown:
+        raise TypeError(f"program_update() got unexpected fields: {sorted(unknown)}")
+    data = {name: getattr(program, name) for name in PROGRAM_FIELDS}
+    data.update({k: v for k, v in fields.items() if k in PROGRAM_FIELDS})
+    data["code"] = (data["code"] or "").strip()
+    data["title"] = (data["title"] or "").strip()
+    if data["planned_budget"] is None:
+        data["planned_budget"] = Decimal(0)
+    data["target_position_types"] = list(data["target_position_types"] or [])
+    competencies = list(fields["competencies"]) if "competencies" in fields else None
+    target_units = list(fields["target_units"]) if "target_units" in fields else None
+    _check_program(
+        region=program.region,
+        data=data,
+        competencies=competencies,
+        target_units=target_units,
+        exclude_pk=program.pk,
+    )
+    for name, value in data.items():
+        setattr(program, name, value)
+    _full_clean(program, exclude=["region", "form", "provider", "created_by"])
+    program.save()
+    if competencies is not None:
+        program.competencies.set(competencies)
+    if target_units is not None:
+        program.target_units.set(target_units)
+    return program
+
+
+def program_missing_for_publication(*, program: Program) -> list[str]:
+    """What a programme still lacks before it can be published (empty when complete)."""
+    missing = []
+    if not (program.title or "").strip():
+        missing.append(_("judul"))
+    if not program.form_id:
+        missing.append(_("bentuk pengembangan"))
+    if not program.jp or program.jp <= 0:
+        missing.append(_("jumlah JP lebih dari 0"))
+    return missing
+
+
+@transaction.atomic
+def program_publish(*, program: Program, actor=None) -> Program:
+    """Draft (or archived) → published: the programme appears in the ASN catalogue."""
+    program = Program.objects.select_for_update(of=("self",)).get(pk=program.pk)
+    if program.status == Program.Status.PUBLISHED:
+        raise ValidationError(_("Program ini sudah terbit."))
+    missing = program_missing_for_publication(program=program)
+    if missing:
+        raise ValidationError(
+            _("Program belum lengkap untuk diterbitkan; lengkapi: %(fields)s.")
+            % {"fields": ", ".join(missing)}
+        )
+    previous = program.status
+    program.status = Program.Status.PUBLISHED
+    program.save(update_fields=["status", "updated_at"])
+    history_record(
+        subject=program,
+        action="published",
+        actor=actor,
+        from_status=previous,
+        to_status=program.status,
+    )
+    return program
+
+
+@transaction.atomic
+def program_archive(*, program: Program, actor=None) -> Program:
+    """Take a programme out of the catalogue; refused while a batch is open or running."""
+    program = Program.objects.select_for_update(of=("self",)).get(pk=program.pk)
+    if program.status == Program.Status.ARCHIVED:
+        raise ValidationError(_("Program ini sudah diarsipkan."))
+    active = list(
+        Offering.objects.filter(
+            program=program, status__in=[Offering.Status.OPEN, Offering.Status.RUNNING]
+        ).values_list("name", flat=True)
+    )
+    if active:
+        raise ValidationError(
+            _(
+                "Program tidak dapat diarsipkan karena masih ada angkatan yang dibuka atau "
+                "sedang berlangsung: %(names)s. Selesaikan atau batalkan angkatan tersebut "
+                "terlebih dahulu."
+            )
+            % {"names": ", ".join(active)}
+        )
+    previous = program.status
+    program.status = Program.Status.ARCHIVED
+    program.save(update_fields=["status", "updated_at"])
+    history_record(
+        subject=program,
+        action="archived",
+        actor=actor,
+        from_status=previous,
+        to_status=program.status,
+    )
+    return program
+
+
+# --- Offerings ---------------------------------------------------------------------------------
+
+
+def _check_offering(
+    *,
+    region: Region,
+    data: dict,
+    speakers: Iterable[Speaker] | None,
+    offering: Offering | None = None,
+) -> None:
+    errors = _Errors()
+    if not (data.get("name") or "").strip():
+        errors.add("name", _("Nama angkatan wajib diisi."))
+    start, end = data.get("start_date"), data.get("end_date")
+    opens, closes = data.get("enrolment_opens"), data.get("enrolment_closes")
+    for field, value in (
+        ("start_date", start),
+        ("end_date", end),
+        ("enrolment_opens", opens),
+        ("enrolment_closes", closes),
+    ):
+        if value is None:
+            errors.add(field, _("Tanggal ini wajib diisi."))
+    if start and end and end < start:
+        errors.add("end_date", _("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+    if opens and start and opens > start:
+        errors.add(
+            "enrolment_opens",
+            _("Pendaftaran harus dibuka paling lambat pada tanggal mulai angkatan."),
+        )
+    if opens and closes and closes < opens:
+        errors.add(
+            "enrolment_closes", _("Tanggal tutup pendaftaran tidak boleh sebelum tanggal buka.")
+        )
+    if closes and end and closes > end:
+        errors.add(
+            "enrolment_closes",
+            _("Pendaftaran harus ditutup paling lambat pada tanggal selesai angkatan."),
+        )
+    seats = data.get("seats")
+    if seats is None or seats < 1:
+        errors.add("seats", _("Kuota peserta paling sedikit 1."))
+    elif offering is not None and offering.pk:
+        taken = _general_seats_taken(offering)
+        if seats < taken:
+            errors.add(
+                "seats",
+                _(
+                    "Kuota peserta tidak boleh kurang dari %(taken)d peserta yang sudah "
+                    "terkonfirmasi."
+                )
+                % {"taken": taken},
+            )
+    cost = data.get("cost_per_participant")
+    if cost is not None and cost < 0:
+        errors.add("cost_per_participant", _("Biaya per peserta tidak boleh negatif."))
+    attendance = data.get("min_attendance_percent")
+    if attendance is not None and not 0 <= attendance <= 100:
+        errors.add("min_attendance_percent", _("Kehadiran minimal harus antara 0 dan 100%."))
+    for speaker in speakers or ():
+        if speaker.region_id != region.id:
+            errors.add("speakers", _("Narasumber harus terdaftar di wilayah ini."))
+            break
+    if offering is not None and offering.pk and start and end and start <= end:
+        outside = [
+            session
+            for session in Session.objects.filter(
+                offering=offering, status=Session.Status.SCHEDULED
+            )
+            if _local_date(session.starts_at) < start or _local_date(session.ends_at) > end
+        ]
+        if outside:
+            errors.add(
+                "start_date",
+                _(
+                    "Ada %(count)d sesi terjadwal di luar tanggal baru (misalnya %(title)s). "
+                    "Ubah atau batalkan sesi tersebut terlebih dahulu."
+                )
+                % {"count": len(outside), "title": outside[0].title},
+            )
+    errors.raise_if_any()
+
+
+def _offering_data(data: dict) -> dict:
+    data["name"] = (data.get("name") or "").strip()
+    data["venue"] = (data.get("venue") or "").strip()
+    data["online_link"] = (data.get("online_link") or "").strip()
+    if data.get("cost_per_participant") is None:
+        data["cost_per_participant"] = Decimal(0)
+    return data
+
+
+@transaction.atomic
+def offering_create(
+    *,
+    program: Program,
+    actor=None,
+    name: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    enrolment_opens: dt.date,
+    enrolment_closes: dt.date,
+    seats: int,
+    requires_approval: bool = True,
+    has_waitlist: bool = True,
+    venue: str = "",
+    online_link: str = "",
+    cost_per_participant: Decimal = Decimal(0),
+    speakers: Iterable[Speaker] = (),
+    is_international: bool = False,
+    min_attendance_percent: int = 80,
+    cancel_cutoff_days: int = 1,
+) -> Offering:
+    """A new batch of a programme, in status planned."""
+    if program.status == Program.Status.ARCHIVED:
+        raise ValidationError(_("Program yang diarsipkan tidak dapat ditambah angkatan baru."))
+    data = _offering_data(
+        {
+            "name": name,
+            "start_date": start_date,
+            "end_date": end_date,
+            "enrolment_opens": enrolment_opens,
+            "enrolment_closes": enrolment_closes,
+            "seats": seats,
+            "requires_approval": requires_approval,
+            "has_waitlist": has_waitlist,
+            "venue": venue,
+            "online_link": online_link,
+            "cost_per_participant": cost_per_participant,
+            "is_international": is_international,
+            "min_attendance_percent": min_attendance_percent,
+            "cancel_cutoff_days": cancel_cutoff_days,
+        }
+    )
+    speakers = list(speakers)
+    _check_offering(region=program.region, data=data, speakers=speakers)
+    offering = Offering(
+        region=program.region, program=program, status=Offering.Status.PLANNED, **data
+    )
+    _full_clean(offering, exclude=["region", "program"])
+    offering.save()
+    offering.speakers.set(speakers)
+    return offering
+
+
+@transaction.atomic
+def offering_update(*, offering: Offering, actor=None, **fields) -> Offering:
+    """Change a batch; participants hear about new dates, venue or link."""
+    unknown = set(fields) - set(OFFERING_FIELDS) - {"speakers"}
+    if unknown:
+        raise TypeError(f"offering_update() got unexpected fields: {sorted(unknown)}")
+    offering = _lock_offering(offering)
+    _guard_offering_writable(offering)
+    data = {name: getattr(offering, name) for name in OFFERING_FIELDS}
+    data.update({k: v for k, v in fields.items() if k in OFFERING_FIELDS})
+    data = _offering_data(data)
+    speakers = list(fields["speakers"]) if "speakers" in fields else None
+    _check_offering(region=offering.region, data=data, speakers=speakers, offering=offering)
+    changed = [name for name in OFFERING_NOTIFY_FIELDS if getattr(offering, name) != data[name]]
+    more_seats = data["seats"] > offering.seats
+    for name, value in data.items():
+        setattr(offering, name, value)
+    _full_clean(offering, exclude=["region", "program"])
+    offering.save()
+    if speakers is not None:
+        offering.speakers.set(speakers)
+    if more_seats:
+        _fill_from_waitlist(offering, actor)
+    if changed:
+        _notify_participants(
+            offering=offering,
+            kind=Kind.OFFERING_CHANGED,
+            subject=offering,
+            context=_offering_context(offering, changed=changed),
+            key=f"offering:{offering.pk}:changed:{offering.updated_at.isoformat()}",
+        )
+    return offering
+
+
+def _offering_transition(
+    *, offering: Offering, actor, allowed_from: tuple[str, ...], to: str, action: str, message: str
+) -> Offering:
+    """Move a locked offering from one of `allowed_from` to `to`, with history."""
+    if offering.status not in allowed_from:
+        raise ValidationError(message % {"status": offering.get_status_display()})
+    previous = offering.status
+    offering.status = to
+    offering.save(update_fields=["status", "updated_at"])
+    history_record(subject=offering, action=action, actor=actor, from_status=previous, to_status=to)
+    return offering
+
+
+@transaction.atomic
+def offering_open(*, offering: Offering, actor=None) -> Offering:
+    """Planned → open: ASN may enrol within the enrolment window."""
+    offering = _lock_offering(offering)
+    if offering.program.status != Program.Status.PUBLISHED:
+        raise ValidationError(
+            _("Angkatan hanya dapat dibuka bila programnya sudah terbit. Terbitkan program dulu.")
+        )
+    return _offering_transition(
+        offering=offering,
+        actor=actor,
+        allowed_from=(Offering.Status.PLANNED,),
+        to=Offering.Status.OPEN,
+        action="opened",
+        message=_("Hanya angkatan berstatus direncanakan yang dapat dibuka (status: %(status)s)."),
+    )
+
+
+@transaction.atomic
+def offering_start(*, offering: Offering, actor=None) -> Offering:
+    """Open → running: the batch has begun."""
+    return _offering_transition(
+        offering=_lock_offering(offering),
+        actor=actor,
+        allowed_from=(Offering.Status.OPEN,),
+        to=Offering.Status.RUNNING,
+        action="started",
+        message=_(
+            "Hanya angkatan yang pendaftarannya dibuka yang dapat dimulai (status: %(status)s)."
+        ),
+    )
+
+
+@transaction.atomic
+def offering_cancel(*, offering: Offering, actor=None, reason: str) -> Offering:
+    """Cancel a batch with a reason: its sessions and live enrolments are cancelled, and every
+    live participant is told. Nothing is deleted."""
+    reason = _require_reason(reason)
+    offering = _lock_offering(offering)
+    if offering.status in READ_ONLY_OFFERING_STATUSES:
+        raise ValidationError(
+            _("Angkatan berstatus %(status)s tidak dapat dibatalkan.")
+            % {"status": offering.get_status_display()}
+        )
+    now = timezone.now()
+    previous = offering.status
+    offering.status = Offering.Status.CANCELLED
+    offering.cancel_reason = reason
+    offering.cancelled_at = now
+    offering.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+    history_record(
+        subject=offering,
+        action="cancelled",
+        actor=actor,
+        from_status=previous,
+        to_status=offering.status,
+        reason=reason,
+    )
+    context = _offering_context(offering, reason=reason)
+    enrolments = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .filter(offering=offering, status__in=LIVE_PARTICIPANT_STATUSES)
+        .select_related("employee")
+        .order_by("pk")
+    )
+    for enrolment in enrolments.iterator(chunk_size=500):
+        from_status = enrolment.status
+        enrolment.status = Enrolment.Status.CANCELLED
+        enrolment.cancelled_at = now
+        enrolment.save(update_fields=["status", "cancelled_at", "updated_at"])
+        history_record(
+            subject=enrolment,
+            action="offering_cancelled",
+            actor=actor,
+            from_status=from_status,
+            to_status=enrolment.status,
+            reason=reason,
+        )
+        notify(
+            recipient=enrolment.employee,
+            kind=Kind.OFFERING_CANCELLED,
+            subject=offering,
+            context=context,
+            dedup_key=f"offering:{offering.pk}:cancelled:employee:{enrolment.employee_id}",
+        )
+    # The batch's sessions go with it; calendar clients see a new sequence.
+    for session in Session.objects.filter(offering=offering, status=Session.Status.SCHEDULED):
+        session.status = Session.Status.CANCELLED
+        session.cancel_reason = reason
+        session.sequence += 1
+        session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
+    return offering
+
+
+@transaction.atomic
+def offering_copy(
+    *, offering: Offering, actor=None, start_date: dt.date, name: str = ""
+) -> Offering:
+    """A new planned batch from an old one: same programme, settings, speakers and unit
+    quotas; dates, enrolment window and scheduled sessions shifted to the new start."""
+    program = offering.program
+    if program.status == Program.Status.ARCHIVED:
+        raise ValidationError(_("Program yang diarsipkan tidak dapat ditambah angkatan baru."))
+    if start_date is None:
+        raise ValidationError({"start_date": _("Tanggal mulai angkatan baru wajib diisi.")})
+    shift = start_date - offering.start_date
+    data = {name_: getattr(offering, name_) for name_ in OFFERING_FIELDS}
+    data.update(
+        name=(name or "").strip() or _("%(name)s (salinan)") % {"name": offering.name},
+        start_date=offering.start_date + shift,
+        end_date=offering.end_date + shift,
+        enrolment_opens=offering.enrolment_opens + shift,
+        enrolment_closes=offering.enrolment_closes + shift,
+    )
+    data = _offering_data(data)
+    speakers = list(offering.speakers.all())
+    _check_offering(region=offering.region, data=data, speakers=speakers)
+    copy = Offering(region=offering.region, program=program, status=Offering.Status.PLANNED, **data)
+    _full_clean(copy, exclude=["region", "program"])
+    copy.save()
+    copy.speakers.set(speakers)
+    OfferingUnitQuota.objects.bulk_create(
+        OfferingUnitQuota(
+            region=copy.region, offering=copy, unit_id=quota.unit_id, seats=quota.seats
+        )
+        for quota in OfferingUnitQuota.objects.filter(offering=offering)
+    )
+    Session.objects.bulk_create(
+        Session(
+            region=copy.region,
+            offering=copy,
+            title=session.title,
+            starts_at=session.starts_at + shift,
+            ends_at=session.ends_at + shift,
+            location=session.location,
+            online_link=session.online_link,
+            speaker_id=session.speaker_id,
+        )
+        for session in Session.objects.filter(offering=offering, status=Session.Status.SCHEDULED)
+    )
+    return copy
+
+
+# --- Unit quotas -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def offering_unit_quota_set(
+    *, offering: Offering, unit: Unit, seats: int, actor=None
+) -> OfferingUnitQuota:
+    """Reserve seats for one unit (OPD) on top of the general seats, or change the number."""
+    offering = _lock_offering(offering)
+    _guard_offering_writable(offering)
+    errors = _Errors()
+    if unit is None or unit.region_id != offering.region_id:
+        errors.add("unit", _("Unit harus berada di wilayah ini."))
+    if seats is None or seats < 1:
+        errors.add("seats", _("Kursi khusus paling sedikit 1."))
+    errors.raise_if_any()
+    used = _unit_seats_taken(offering, unit)
+    if seats < used:
+        raise ValidationError(
+            {
+                "seats": _(
+                    "Kursi khusus %(unit)s tidak boleh kurang dari %(used)d kursi yang sudah "
+                    "terpakai."
+                )
+                % {"unit": unit.name, "used": used}
+            }
+        )
+    previous = (
+        OfferingUnitQuota.objects.filter(offering=offering, unit=unit)
+        .values_list("seats", flat=True)
+        .first()
+    )
+    quota, _created = OfferingUnitQuota.objects.update_or_create(
+        offering=offering, unit=unit, defaults={"seats": seats, "region": offering.region}
+    )
+    if seats > (previous or 0):
+        _fill_from_waitlist(offering, actor)
+    return quota
+
+
+@transaction.atomic
+def offering_unit_quota_remove(*, quota: OfferingUnitQuota, actor=None) -> None:
+    """Drop a unit's reservation; refused while some of its seats are taken."""
+    offering = _lock_offering(quota.offering)
+    _guard_offering_writable(offering)
+    used = _unit_seats_taken(offering, quota.unit)
+    if used:
+        raise ValidationError(
+            _("Kuota unit %(unit)s tidak dapat dihapus karena %(used)d kursinya sudah terpakai.")
+            % {"unit": quota.unit.name, "used": used}
+        )
+    quota.delete()
+
+
+# --- Sessions ----------------------------------------------------------------------------------
+
+
+def _check_session(*, offering: Offering, data: dict) -> None:
+    errors = _Errors()
+    if not (data.get("title") or "").strip():
+        errors.add("title", _("Judul sesi wajib diisi."))
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if starts is None:
+        errors.add("starts_at", _("Waktu mulai sesi wajib diisi."))
+    if ends is None:
+        errors.add("ends_at", _("Waktu selesai sesi wajib diisi."))
+    if starts and ends:
+        if ends <= starts:
+            errors.add("ends_at", _("Waktu selesai sesi harus setelah waktu mulai."))
+        elif _local_date(starts) < offering.start_date or _local_date(ends) > offering.end_date:
+            errors.add(
+                "starts_at",
+                _("Sesi harus berada dalam tanggal angkatan (%(start)s – %(end)s).")
+                % {"start": _day(offering.start_date), "end": _day(offering.end_date)},
+            )
+    speaker = data.get("speaker")
+    if speaker is not None and speaker.region_id != offering.region_id:
+        errors.add("speaker", _("Narasumber harus terdaftar di wilayah ini."))
+    errors.raise_if_any()
+
+
+def _session_data(data: dict) -> dict:
+    data["title"] = (data.get("title") or "").strip()
+    data["location"] = (data.get("location") or "").strip()
+    data["online_link"] = (data.get("online_link") or "").strip()
+    return data
+
+
+@transaction.atomic
+def session_create(
+    *,
+    offering: Offering,
+    actor=None,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    location: str = "",
+    online_link: str = "",
+    speaker: Speaker | None = None,
+) -> Session:
+    """Add a meeting to a batch; its participants are told about the new date."""
+    offering = _lock_offering(offering)
+    _guard_offering_writable(offering)
+    data = _session_data(
+        {
+            "title": title,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "location": location,
+            "online_link": online_link,
+            "speaker": speaker,
+        }
+    )
+    _check_session(offering=offering, data=data)
+    session = Session(region=offering.region, offering=offering, **data)
+    _full_clean(session, exclude=["region", "offering", "speaker"])
+    session.save()
+    _notify_participants(
+        offering=offering,
+        kind=Kind.SESSION_CHANGED,
+        subject=session,
+        context=_session_context(session, change="added"),
+        key=f"session:{session.pk}:changed:{session.sequence}",
+    )
+    return session
+
+
+@transaction.atomic
+def session_update(*, session: Session, actor=None, **fields) -> Session:
+    """Change a session; its sequence is bumped, and a new time or place is announced."""
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"session_update() got unexpected fields: {sorted(unknown)}")
+    offering = _lock_offering(session.offering)
+    _guard_offering_writable(offering)
+    session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
+    session.offering = offering
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError(_("Sesi yang dibatalkan tidak dapat diubah."))
+    data = {name: getattr(session, name) for name in SESSION_FIELDS}
+    data.update(fields)
+    data = _session_data(data)
+    _check_session(offering=offering, data=data)
+    changed = [name for name in SESSION_NOTIFY_FIELDS if getattr(session, name) != data[name]]
+    for name, value in data.items():
+        setattr(session, name, value)
+    session.sequence += 1
+    _full_clean(session, exclude=["region", "offering", "speaker"])
+    session.save()
+    if changed:
+        _notify_participants(
+            offering=offering,
+            kind=Kind.SESSION_CHANGED,
+            subject=session,
+            context=_session_context(session, changed=changed),
+            key=f"session:{session.pk}:changed:{session.sequence}",
+        )
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, actor=None, reason: str) -> Session:
+    """Cancel one meeting with a reason (kept, never deleted) and tell the participants."""
+    reason = _require_reason(reason)
+    offering = _lock_offering(session.offering)
+    _guard_offering_writable(offering)
+    session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
+    session.offering = offering
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError(_("Sesi ini sudah dibatalkan."))
+    session.status = Session.Status.CANCELLED
+    session.cancel_reason = reason
+    session.sequence += 1
+    session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
+    history_record(
+        subject=session,
+        action="cancelled",
+        actor=actor,
+        from_status=Session.Status.SCHEDULED,
+        to_status=session.status,
+        reason=reason,
+    )
+    _notify_participants(
+        offering=offering,
+        kind=Kind.SESSION_CANCELLED,
+        subject=session,
+        context=_session_context(session, reason=reason),
+        key=f"session:{session.pk}:cancelled",
+    )
+    return session
+
+
+def recurring_dates(*, first_date: dt.date, weekdays: Iterable[int], weeks: int) -> list[dt.date]:
+    """Dates of a weekly pattern: each chosen weekday (0 = Monday) of `weeks` consecutive
+    weeks, starting with the week of `first_date` and never before it."""
+    days = sorted({int(day) for day in weekdays})
+    dates = []
+    for week in range(weeks):
+        for day in days:
+            offset = (day - first_date.weekday()) % 7
+            dates.append(first_date + dt.timedelta(days=offset + 7 * week))
+    return sorted(dates)
+
+
+@transaction.atomic
+def session_create_recurring(
+    *,
+    offering: Offering,
+    actor=None,
+    title: str,
+    first_date: dt.date,
+    weekdays: Iterable[int],
+    weeks: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    location: str = "",
+    online_link: str = "",
+    speaker: Speaker | None = None,
+) -> list[Session]:
+    """Generate the sessions of a weekly pattern (e.g. every Tuesday 09:00–12:00 for six
+    weeks), in the region's time zone (Asia/Jakarta). All of them or none."""
+    offering = _lock_offering(offering)
+    _guard_offering_writable(offering)
+    errors = _Errors()
+    title = (title or "").strip()
+    weekdays = list(weekdays or [])
+    if not title:
+        errors.add("title", _("Judul sesi wajib diisi."))
+    if not weekdays:
+        errors.add("weekdays", _("Pilih paling sedikit satu hari."))
+    if weeks is None or weeks < 1:
+        errors.add("weeks", _("Jumlah minggu paling sedikit 1."))
+    if first_date is None:
+        errors.add("first_date", _("Tanggal mulai pola wajib diisi."))
+    if start_time and end_time and end_time <= start_time:
+        errors.add("end_time", _("Jam selesai harus setelah jam mulai."))
+    if speaker is not None and speaker.region_id != offering.region_id:
+        errors.add("speaker", _("Narasumber harus terdaftar di wilayah ini."))
+    errors.raise_if_any()
+    dates = recurring_dates(first_date=first_date, weekdays=weekdays, weeks=weeks)
+    if len(dates) > MAX_RECURRING_SESSIONS:
+        raise ValidationError(
+            {
+                "weeks": _("Pola ini menghasilkan %(count)d sesi; paling banyak %(max)d.")
+                % {"count": len(dates), "max": MAX_RECURRING_SESSIONS}
+            }
+        )
+    outside = [day for day in dates if not offering.start_date <= day <= offering.end_date]
+    if outside:
+        raise ValidationError(
+            {
+                "first_date": _(
+                    "Pertemuan tanggal %(date)s berada di luar tanggal angkatan "
+                    "(%(start)s – %(end)s). Sesuaikan pola atau tanggal angkatan."
+                )
+                % {
+                    "date": _day(outside[0]),
+                    "start": _day(offering.start_date),
+                    "end": _day(offering.end_date),
+                }
+            }
+        )
+    zone = timezone.get_default_timezone()
+    sessions = []
+    for number, day in enumerate(dates, start=1):
+        data = _session_data(
+            {
+                "title": _("%(title)s – pertemuan %(number)d") % {"title": title, "number": number},
+                "starts_at": dt.datetime.combine(day, start_time, tzinfo=zone),
+                "ends_at": dt.datetime.combine(day, end_time, tzinfo=zone),
+                "location": location,
+                "online_link": online_link,
+                "speaker": speaker,
+            }
+        )
+        _check_session(offering=offering, data=data)
+        session = Session(region=offering.region, offering=offering, **data)
+        _full_clean(session, exclude=["region", "offering", "speaker"])
+        sessions.append(session)
+    sessions = Session.objects.bulk_create(sessions)
+    first = sessions[0]
+    _notify_participants(
+        offering=offering,
+        kind=Kind.OFFERING_CHANGED,
+        subject=offering,
+        context=_offering_context(
+            offering, change="sessions_added", sessions=len(sessions), first=_day(dates[0])
+        ),
+        key=f"offering:{offering.pk}:sessions_added:{first.pk}",
+    )
+    return sessions
