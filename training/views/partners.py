@@ -1,0 +1,274 @@
+"""Partner (training provider) and speaker pages of the BKPSDM admin.
+
+Views stay thin: forms parse, selectors read, services write. Objects are looked up inside
+the request's region first, so another region's id is a 404 whatever the method.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from regions.permissions import region_admin_required
+from training.forms.competencies import apply_service_errors
+from training.forms.partners import ProviderForm, SpeakerForm
+from training.models import Provider, Speaker
+from training.selectors import partners as selectors
+from training.services import partners as services
+
+PAGE_SIZE = 25
+STATUSES = {"active": True, "inactive": False, "all": None}
+VOLUNTEER_FILTERS = {"1": True, "0": False}
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _status(request) -> str:
+    status = request.GET.get("status", "active")
+    return status if status in STATUSES else "active"
+
+
+def _back_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith(f"/{request.region.slug}/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _get_provider(request, pk) -> Provider:
+    try:
+        return selectors.provider_get(region=request.region, pk=pk)
+    except Provider.DoesNotExist as exc:
+        raise Http404(_("Mitra tidak ditemukan.")) from exc
+
+
+def _get_speaker(request, pk) -> Speaker:
+    try:
+        return selectors.speaker_get(region=request.region, pk=pk)
+    except Speaker.DoesNotExist as exc:
+        raise Http404(_("Narasumber tidak ditemukan.")) from exc
+
+
+def _toggle(request, *, obj, kind: str, warning: str, back_url: str, set_active):
+    """GET asks for confirmation; POST with `active=0|1` changes the status."""
+    if request.method == "GET":
+        return render(
+            request,
+            "training/partners/confirm_status.html",
+            {"object": obj, "kind": kind, "back_url": back_url, "warning": warning},
+        )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    active = {"1": True, "0": False}.get(request.POST.get("active", ""))
+    if active is None:
+        return HttpResponseBadRequest(_("Status yang diminta tidak jelas."))
+    try:
+        set_active(active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        message = _("%(name)s diaktifkan kembali.") if active else _("%(name)s dinonaktifkan.")
+        messages.success(request, message % {"name": obj.name})
+    return redirect(back_url)
+
+
+# --- Providers ---------------------------------------------------------------------------------
+
+
+@region_admin_required
+def provider_list(request, region_slug):
+    search = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if kind not in Provider.Kind.values:
+        kind = ""
+    status = _status(request)
+    providers = selectors.provider_list(
+        region=request.region, search=search, kind=kind, active=STATUSES[status]
+    )
+    return render(
+        request,
+        "training/partners/provider_list.html",
+        {
+            "page": _paginate(request, providers),
+            "search": search,
+            "kind": kind,
+            "status": status,
+            "kinds": Provider.Kind.choices,
+            "summary": selectors.partner_summary(region=request.region),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@region_admin_required
+def provider_create(request, region_slug):
+    form = ProviderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.provider_create(region=request.region, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Mitra %(name)s berhasil ditambahkan.") % {"name": provider}
+            )
+            return redirect("training:provider_detail", region_slug, provider.pk)
+    return render(request, "training/partners/provider_form.html", {"form": form, "provider": None})
+
+
+@region_admin_required
+def provider_detail(request, region_slug, pk):
+    provider = _get_provider(request, pk)
+    programs = list(selectors.provider_programs(region=request.region, provider=provider))
+    for program in programs:
+        try:
+            program.detail_url = reverse("training:program_detail", args=[region_slug, program.pk])
+        except NoReverseMatch:
+            program.detail_url = None
+    return render(
+        request,
+        "training/partners/provider_detail.html",
+        {
+            "provider": provider,
+            "programs": programs,
+            "speakers": selectors.provider_speakers(region=request.region, provider=provider),
+        },
+    )
+
+
+@region_admin_required
+def provider_edit(request, region_slug, pk):
+    provider = _get_provider(request, pk)
+    form = ProviderForm(request.POST or None, instance=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provider_update(provider=provider, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Data mitra %(name)s disimpan.") % {"name": provider})
+            return redirect("training:provider_detail", region_slug, provider.pk)
+    return render(
+        request, "training/partners/provider_form.html", {"form": form, "provider": provider}
+    )
+
+
+@region_admin_required
+def provider_toggle(request, region_slug, pk):
+    provider = _get_provider(request, pk)
+    default = reverse("training:provider_detail", args=[region_slug, provider.pk])
+    return _toggle(
+        request,
+        obj=provider,
+        kind=_("mitra"),
+        warning=_(
+            "Mitra nonaktif tidak dapat dipilih untuk program atau narasumber baru. Program dan "
+            "narasumber yang sudah ada tetap tersimpan."
+        ),
+        back_url=_back_url(request, default),
+        set_active=lambda active: services.provider_set_active(provider=provider, active=active),
+    )
+
+
+# --- Speakers ----------------------------------------------------------------------------------
+
+
+@region_admin_required
+def speaker_list(request, region_slug):
+    search = request.GET.get("q", "").strip()
+    provider_id = request.GET.get("provider", "")
+    provider_id = int(provider_id) if provider_id.isdigit() else None
+    volunteer = request.GET.get("volunteer", "")
+    if volunteer not in VOLUNTEER_FILTERS:
+        volunteer = ""
+    status = _status(request)
+    speakers = selectors.speaker_list(
+        region=request.region,
+        search=search,
+        provider_id=provider_id,
+        volunteer=VOLUNTEER_FILTERS.get(volunteer),
+        active=STATUSES[status],
+    )
+    return render(
+        request,
+        "training/partners/speaker_list.html",
+        {
+            "page": _paginate(request, speakers),
+            "search": search,
+            "provider_id": provider_id,
+            "volunteer": volunteer,
+            "status": status,
+            "providers": selectors.provider_choices(region=request.region),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@region_admin_required
+def speaker_create(request, region_slug):
+    initial = {}
+    provider_id = request.GET.get("provider", "")
+    if provider_id.isdigit():
+        initial["provider"] = int(provider_id)
+    form = SpeakerForm(request.POST or None, region=request.region, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            speaker = services.speaker_create(region=request.region, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Narasumber %(name)s berhasil ditambahkan.") % {"name": speaker}
+            )
+            return redirect("training:speaker_list", region_slug)
+    return render(request, "training/partners/speaker_form.html", {"form": form, "speaker": None})
+
+
+@region_admin_required
+def speaker_edit(request, region_slug, pk):
+    speaker = _get_speaker(request, pk)
+    form = SpeakerForm(request.POST or None, region=request.region, instance=speaker)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.speaker_update(speaker=speaker, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Data narasumber %(name)s disimpan.") % {"name": speaker})
+            return redirect("training:speaker_list", region_slug)
+    return render(
+        request, "training/partners/speaker_form.html", {"form": form, "speaker": speaker}
+    )
+
+
+@region_admin_required
+def speaker_toggle(request, region_slug, pk):
+    speaker = _get_speaker(request, pk)
+    default = reverse("training:speaker_list", args=[region_slug])
+    return _toggle(
+        request,
+        obj=speaker,
+        kind=_("narasumber"),
+        warning=_(
+            "Narasumber nonaktif tidak dapat dipilih untuk angkatan atau sesi baru. Riwayatnya "
+            "tetap tersimpan."
+        ),
+        back_url=_back_url(request, default),
+        set_active=lambda active: services.speaker_set_active(speaker=speaker, active=active),
+    )
