@@ -1,14 +1,344 @@
-"""Admin pages for units and employees (placeholder; being built)."""
+"""BKPSDM admin pages of one region: units, employees and the employee import.
 
-from django.http import HttpResponse
+Views stay thin: they parse input with the forms in `forms_admin`, read with `selectors`,
+write with `services` / `imports`, and put a service's ValidationError back on the form.
+Objects are always looked up inside the request's region, so another region's id is a 404
+(before the method is even considered).
+"""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from . import imports, selectors, services
+from .forms_admin import EmployeeForm, EmployeeImportForm, UnitForm, apply_service_errors
+from .models import Employee, Unit
 from .permissions import region_admin_required
 
-
-def _stub(request, region_slug, pk=None):
-    return HttpResponse("todo")
+PAGE_SIZE = 25
 
 
-unit_list = unit_create = unit_edit = unit_toggle_active = region_admin_required(_stub)
-employee_list = employee_create = employee_import = employee_edit = region_admin_required(_stub)
-employee_toggle_active = employee_invite = region_admin_required(_stub)
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def _post_data(request):
+    """Bind forms on POST only (an empty POST still shows the required fields' errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _back_url(request, default: str) -> str:
+    """The list the admin came from (with its filters) if `next` is safe, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith(f"/{request.region.slug}/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default, kwargs={"region_slug": request.region.slug})
+
+
+def _redirect_back(request, default: str):
+    return redirect(_back_url(request, default))
+
+
+def _requested_state(request) -> bool | None:
+    """The state a status form asks for: explicit, so a double submit changes nothing twice."""
+    return {"1": True, "0": False}.get(request.POST.get("active", ""))
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _get_unit(request, pk) -> Unit:
+    return get_object_or_404(Unit.objects.select_related("parent"), region=request.region, pk=pk)
+
+
+def _get_employee(request, pk) -> Employee:
+    return get_object_or_404(
+        Employee.objects.select_related("unit", "supervisor", "user"),
+        region=request.region,
+        pk=pk,
+    )
+
+
+# --- Units -------------------------------------------------------------------------------------
+
+UNIT_STATUSES = {"active": True, "inactive": False, "all": None}
+
+
+@region_admin_required
+def unit_list(request, region_slug):
+    search = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "active")
+    if status not in UNIT_STATUSES:
+        status = "active"
+    units = selectors.unit_list(region=request.region, search=search, active=UNIT_STATUSES[status])
+    return render(
+        request,
+        "regions/admin/unit_list.html",
+        {
+            "page": _paginate(request, units),
+            "search": search,
+            "status": status,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@region_admin_required
+def unit_create(request, region_slug):
+    form = UnitForm(_post_data(request), region=request.region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(region=request.region, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Unit %(name)s berhasil ditambahkan.") % {"name": unit})
+            return redirect("region:unit_list", region_slug=region_slug)
+    return render(request, "regions/admin/unit_form.html", {"form": form, "unit": None})
+
+
+@region_admin_required
+def unit_edit(request, region_slug, pk):
+    unit = _get_unit(request, pk)
+    form = UnitForm(_post_data(request), region=request.region, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Unit %(name)s berhasil disimpan.") % {"name": unit})
+            return redirect("region:unit_list", region_slug=region_slug)
+    return render(request, "regions/admin/unit_form.html", {"form": form, "unit": unit})
+
+
+@region_admin_required
+def unit_toggle_active(request, region_slug, pk):
+    """GET asks for confirmation; POST with `active=0|1` changes the status."""
+    unit = _get_unit(request, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "regions/admin/confirm_status.html",
+            {
+                "object": unit,
+                "kind": _("unit"),
+                "back_url": _back_url(request, "region:unit_list"),
+                "warning": _(
+                    "Unit nonaktif tidak dapat dipilih untuk pegawai baru. Unit yang masih "
+                    "memiliki pegawai aktif atau sub-unit aktif tidak dapat dinonaktifkan."
+                ),
+            },
+        )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    active = _requested_state(request)
+    if active is None:
+        return HttpResponseBadRequest(_("Status yang diminta tidak jelas."))
+    try:
+        services.unit_set_active(unit=unit, active=active)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        message = (
+            _("Unit %(name)s diaktifkan kembali.") if active else _("Unit %(name)s dinonaktifkan.")
+        )
+        messages.success(request, message % {"name": unit.name})
+    return _redirect_back(request, "region:unit_list")
+
+
+# --- Employees ---------------------------------------------------------------------------------
+
+
+@region_admin_required
+def employee_list(request, region_slug):
+    search = request.GET.get("q", "").strip()
+    unit_id = request.GET.get("unit", "")
+    unit_id = int(unit_id) if unit_id.isdigit() else None
+    employment_type = request.GET.get("status", "")
+    if employment_type not in Employee.EmploymentType.values:
+        employment_type = ""
+    include_inactive = request.GET.get("inactive") == "1"
+    employees = selectors.employee_list(
+        region=request.region,
+        search=search,
+        unit_id=unit_id,
+        employment_type=employment_type,
+        include_inactive=include_inactive,
+    )
+    return render(
+        request,
+        "regions/admin/employee_list.html",
+        {
+            "page": _paginate(request, employees),
+            "search": search,
+            "unit_id": unit_id,
+            "employment_type": employment_type,
+            "include_inactive": include_inactive,
+            "units": selectors.unit_choices(region=request.region),
+            "employment_types": Employee.EmploymentType.choices,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@region_admin_required
+def employee_create(request, region_slug):
+    form = EmployeeForm(_post_data(request), region=request.region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employee = services.employee_create(region=request.region, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Pegawai %(name)s berhasil ditambahkan.") % {"name": employee.name}
+            )
+            return redirect("region:employee_list", region_slug=region_slug)
+    return render(request, "regions/admin/employee_form.html", {"form": form, "employee": None})
+
+
+@region_admin_required
+def employee_edit(request, region_slug, pk):
+    employee = _get_employee(request, pk)
+    form = EmployeeForm(_post_data(request), region=request.region, instance=employee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employee_update(employee=employee, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Data pegawai %(name)s berhasil disimpan.") % {"name": employee.name}
+            )
+            return redirect("region:employee_list", region_slug=region_slug)
+    return render(request, "regions/admin/employee_form.html", {"form": form, "employee": employee})
+
+
+@region_admin_required
+def employee_toggle_active(request, region_slug, pk):
+    """GET asks for confirmation; POST with `active=0|1` changes the status."""
+    employee = _get_employee(request, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "regions/admin/confirm_status.html",
+            {
+                "object": employee,
+                "kind": _("pegawai"),
+                "back_url": _back_url(request, "region:employee_list"),
+                "warning": _(
+                    "Pegawai nonaktif tidak dapat masuk ke portal, dan bawahannya tidak lagi "
+                    "memiliki atasan langsung tercatat."
+                ),
+            },
+        )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    active = _requested_state(request)
+    if active is None:
+        return HttpResponseBadRequest(_("Status yang diminta tidak jelas."))
+    try:
+        services.employee_set_active(employee=employee, active=active)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        message = (
+            _("Pegawai %(name)s diaktifkan kembali.")
+            if active
+            else _("Pegawai %(name)s dinonaktifkan.")
+        )
+        messages.success(request, message % {"name": employee.name})
+    return _redirect_back(request, "region:employee_list")
+
+
+@region_admin_required
+def employee_invite(request, region_slug, pk):
+    """POST: email the employee a link to set their password."""
+    employee = _get_employee(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.employee_invite(employee=employee, request=request)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request,
+            _("Undangan untuk mengatur kata sandi telah dikirim ke %(email)s.")
+            % {"email": employee.email},
+        )
+    return _redirect_back(request, "region:employee_list")
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+TEMPLATES = {
+    "csv": (imports.employee_template_csv, "text/csv; charset=utf-8", "csv"),
+    "xlsx": (
+        imports.employee_template_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+}
+
+
+@region_admin_required
+def employee_import(request, region_slug):
+    """Upload page; `?template=csv|xlsx` downloads an empty file with the expected columns."""
+    template = request.GET.get("template")
+    if request.method == "GET" and template in TEMPLATES:
+        build, content_type, extension = TEMPLATES[template]
+        response = HttpResponse(build(), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="templat-impor-pegawai.{extension}"'
+        )
+        return response
+
+    form = EmployeeImportForm(
+        _post_data(request), request.FILES if request.method == "POST" else None
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = imports.employees_import(region=request.region, file=form.cleaned_data["file"])
+        if result.ok:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d pegawai berhasil diimpor.",
+                    "%(count)d pegawai berhasil diimpor.",
+                    result.created,
+                )
+                % {"count": result.created},
+            )
+            return redirect("region:employee_list", region_slug=region_slug)
+        for issue in result.file_errors:
+            form.add_error("file", issue.message)
+    return render(
+        request,
+        "regions/admin/employee_import.html",
+        {
+            "form": form,
+            "result": result,
+            "columns": imports.COLUMNS.items(),
+            "required_columns": imports.REQUIRED_COLUMNS,
+        },
+    )
