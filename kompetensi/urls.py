@@ -10,10 +10,13 @@ urlpatterns = [
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("kompetensi.api.urls")),
     # Region pages last: `<region_slug>` must not shadow the paths above (see RESERVED_SLUGS).
+    path("<slug:region_slug>/notifikasi/", include("regions.urls_notifications")),
     path("<slug:region_slug>/", include("regions.urls")),
     path("<slug:region_slug>/", include("training.urls")),
     path("<slug:region_slug>/", include("evaluations.urls")),
+    path("<slug:region_slug>/kelola/api/", include("regions.urls_api_clients")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,172 @@
+"""The base of every API view: auth, scope, throttle, errors, renderer, region scope, ETags.
+
+`ApiView.initial()` authenticates the client, checks its scope and throttle, resolves the
+region (the client's own; for a national client the `?region=` slug) and enters
+`django_scopes.scope(region=...)` for the rest of the request, response rendering included.
+No view opens a scope itself, and a query on tenant data outside it raises.
+"""
+
+import hashlib
+from contextlib import ExitStack
+
+from django.utils.translation import gettext as _
+from django_scopes import scope
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from regions.models import Region
+
+from . import errors
+from .auth import ApiClientAuthentication, ApiClientThrottle, ClientScopePermission
+from .errors import ApiError
+from .params import MAX_BIGINT, Param, parse_query
+from .renderers import ApiContentNegotiation, ORJSONRenderer, dumps
+
+
+class ApiView(APIView):
+    authentication_classes = [ApiClientAuthentication]
+    permission_classes = [ClientScopePermission]
+    throttle_classes = [ApiClientThrottle]
+    renderer_classes = [ORJSONRenderer]
+    parser_classes = [JSONParser]
+    content_negotiation_class = ApiContentNegotiation
+    # False for views that do not read tenant data (e.g. /me/, /regions/).
+    requires_region = True
+    write_scope: str | None = None
+    params: list[Param] = []
+
+    region: Region | None = None
+
+    def get_exception_handler(self):
+        return errors.exception_handler
+
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as stack:
+            self._scope_stack = stack
+            response = super().dispatch(request, *args, **kwargs)
+            # Render inside the scope: nothing may touch tenant data unscoped.
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            return response
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        client = request.auth
+        slug = request.query_params.get("region")
+        if client.is_national:
+            if slug:
+                self.region = Region.objects.filter(slug=slug, is_active=True).first()
+                if self.region is None:
+                    raise ApiError(404, "not_found", _("Wilayah tidak ditemukan."))
+            elif self.requires_region:
+                raise ApiError(
+                    400,
+                    "region_required",
+                    _("Klien nasional wajib menyebut wilayah dengan parameter ?region=<slug>."),
+                    {"region": [_("wajib diisi untuk klien nasional.")]},
+                )
+        else:
+            self.region = client.region
+            if slug and slug != self.region.slug:
+                raise ApiError(404, "not_found", _("Wilayah tidak ditemukan."))
+        if self.region is not None:
+            self._scope_stack.enter_context(scope(region=self.region))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and isinstance(response, Response):
+            # Errors are always JSON, whatever format was asked for.
+            response.accepted_renderer = ORJSONRenderer()
+            response.accepted_media_type = ORJSONRenderer.media_type
+            response.content_type = None
+        response.setdefault("Cache-Control", "private, no-store")
+        response.setdefault("Vary", "Authorization, Accept, Accept-Language")
+        return response
+
+    # --- Helpers for views -------------------------------------------------------------------
+
+    def query(self, request) -> dict:
+        return parse_query(request, self.params)
+
+    @staticmethod
+    def check_pk(pk: int) -> int:
+        """Ids beyond a bigint cannot exist: 404, not a database overflow."""
+        if pk > MAX_BIGINT:
+            raise ApiError(404, "not_found", _("Data tidak ditemukan."))
+        return pk
+
+    @staticmethod
+    def not_found():
+        return ApiError(404, "not_found", _("Data tidak ditemukan."))
+
+    @staticmethod
+    def conditional(request, data: dict) -> Response:
+        """A single resource with a strong ETag of its JSON; 304 when If-None-Match matches."""
+        etag = '"' + hashlib.blake2b(dumps(data), digest_size=16).hexdigest() + '"'
+        presented = request.headers.get("If-None-Match", "")
+        if presented and any(
+            tag.strip() in (etag, f"W/{etag}", "*") for tag in presented.split(",")
+        ):
+            response = Response(status=304, headers={"ETag": etag})
+        else:
+            response = Response(data, headers={"ETag": etag})
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class ResourceView(ApiView):
+    """A resource read from flat columns: keyset list and single rows, built without
+    serializers. Subclasses set `keyset`, `columns` (`values_list` arguments; the id first),
+    `stamp_index` (position of the keyset timestamp), `base_queryset()`, `filter_queryset()`
+    and `build(rows) -> list[dict]`; `get()` calls `list()` or `retrieve()`."""
+
+    keyset = None
+    columns: tuple = ()
+    stamp_index: int = -1
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def filter_queryset(self, queryset, q: dict):
+        return queryset
+
+    def build(self, rows: list) -> list:
+        raise NotImplementedError
+
+    def list(self, request):
+        q = self.query(request)
+        queryset = self.filter_queryset(self.base_queryset(), q)
+        queryset = self.keyset.apply(queryset, cursor=q.get("cursor"), since=q.get("updated_since"))
+        size = q["page_size"]
+        rows = list(queryset.values_list(*self.columns)[: size + 1])
+        if self.keyset.stamp_field is None:
+            key_of = _first
+        else:
+            index = self.stamp_index
+
+            def key_of(row):
+                return row[index], row[0]
+
+        return Response(
+            self.keyset.page(
+                request,
+                rows,
+                page_size=size,
+                key_of=key_of,
+                build=self.build,
+                cursor=q.get("cursor"),
+            )
+        )
+
+    def retrieve(self, request, pk: int):
+        parse_query(request, [])
+        queryset = self.base_queryset().filter(pk=self.check_pk(pk))
+        rows = list(queryset.values_list(*self.columns)[:1])
+        if not rows:
+            raise self.not_found()
+        return self.conditional(request, self.build(rows)[0])
+
+
+def _first(row):
+    return row[0]

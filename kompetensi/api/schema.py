@@ -1,0 +1,126 @@
+"""OpenAPI documentation helpers (drf-spectacular): the bearer scheme, error and page shapes."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+
+class ApiClientAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "kompetensi.api.auth.ApiClientAuthentication"
+    name = "bearerToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "kmp_<key_id>_<secret>",
+            "description": str(
+                _(
+                    "Token klien API dari halaman Kelola → Klien API. Kirim sebagai header "
+                    "`Authorization: Bearer <token>`; jangan pernah di URL."
+                )
+            ),
+        }
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text=_("Kode kesalahan yang stabil (bahasa Inggris), mis. `not_found`.")
+    )
+    message = serializers.CharField(help_text=_("Penjelasan untuk manusia (bahasa Indonesia)."))
+    details = serializers.DictField(
+        help_text=_("Rincian per parameter/isian, atau data tambahan seperti `retry_after`."),
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer(help_text=_("Kesalahan."))
+
+
+def _error(description: str, code: str, message: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        response=ErrorSerializer,
+        description=description,
+        examples=[
+            OpenApiExample(
+                code,
+                value={"error": {"code": code, "message": message, "details": {}}},
+                response_only=True,
+            )
+        ],
+    )
+
+
+def error_responses(*statuses: int) -> dict:
+    catalogue = {
+        400: _error(
+            "Parameter/isian tidak valid (unknown_parameter, invalid_parameter, invalid_cursor, "
+            "region_required, validation_error, malformed_json, …).",
+            "invalid_parameter",
+            "Parameter page_size tidak valid: harus antara 1 dan 1000.",
+        ),
+        401: _error(
+            "Token tidak dikirim, tidak valid, kedaluwarsa atau dicabut.",
+            "invalid_token",
+            "Token API tidak valid.",
+        ),
+        403: _error(
+            "Klien tidak memiliki hak akses (scope) yang diperlukan.",
+            "insufficient_scope",
+            "Klien API ini tidak memiliki hak akses 'enrol'.",
+        ),
+        404: _error(
+            "Tidak ada di wilayah klien (data wilayah lain juga dijawab 404).",
+            "not_found",
+            "Data tidak ditemukan.",
+        ),
+        405: _error("Metode tidak didukung.", "method_not_allowed", "Metode tidak didukung."),
+        406: _error("Format tidak tersedia.", "not_acceptable", "Format tidak tersedia."),
+        409: _error(
+            "Konflik, mis. kunci idempotensi sudah dipakai untuk pendaftaran lain.",
+            "idempotency_conflict",
+            "Kunci idempotensi ini sudah dipakai untuk pendaftaran lain.",
+        ),
+        415: _error(
+            "Isi permintaan harus application/json.",
+            "unsupported_media_type",
+            "Kirim isi permintaan sebagai application/json.",
+        ),
+        429: _error(
+            "Batas permintaan per klien terlampaui; lihat header Retry-After.",
+            "throttled",
+            "Terlalu banyak permintaan. Coba lagi dalam 12 detik.",
+        ),
+    }
+    return {s: catalogue[s] for s in statuses}
+
+
+READ_ERRORS = (400, 401, 403, 404, 406, 429)
+
+
+def page_serializer(name: str, item) -> serializers.Serializer:
+    """The page envelope of a keyset list."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "results": item(many=True, help_text=_("Baris halaman ini, urut (updated_at, id).")),
+            "next": serializers.URLField(
+                allow_null=True,
+                help_text=_(
+                    "URL halaman berikutnya (filter yang sama), atau null bila saat ini tidak ada "
+                    "lagi baris."
+                ),
+            ),
+            "cursor": serializers.CharField(
+                allow_null=True,
+                help_text=_(
+                    "Posisi setelah baris terakhir halaman ini. Simpan; kirim kembali sebagai "
+                    "`?cursor=` untuk mengambil hanya yang berubah sejak itu."
+                ),
+            ),
+            "has_more": serializers.BooleanField(
+                help_text=_("true bila masih ada halaman berikutnya sekarang.")
+            ),
+        },
+    )
