@@ -86,6 +86,7 @@ class RecordRejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan penolakan"),
         max_length=2000,
+        required=False,  # the service asks for it, with its own message
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Pegawai akan membaca alasan ini dan dapat memperbaiki lalu mengajukan lagi."),
     )

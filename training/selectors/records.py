@@ -175,12 +175,14 @@ def record_verification_queue(
 
 
 def record_queue_years(*, region: Region) -> list[int]:
+    """Years with external records plus the last five years, newest first."""
     years = set(
         DevelopmentRecord.objects.filter(region=region, source=DevelopmentRecord.Source.EXTERNAL)
         .values_list("year", flat=True)
         .distinct()
     )
-    years.add(timezone.localdate().year)
+    current = timezone.localdate().year
+    years.update(range(current - 4, current + 1))
     return sorted(years, reverse=True)
 
 

@@ -273,7 +273,9 @@ def record_queue(request, region_slug):
     if "status" not in data:
         data["status"] = Status.SUBMITTED
     filters = RecordQueueFilterForm(data, units=units, years=years)
-    cleaned = filters.cleaned_data if filters.is_valid() else {"status": Status.SUBMITTED}
+    filters.is_valid()
+    # A filter with an odd value is dropped; the others still apply.
+    cleaned = filters.cleaned_data
     records = selectors.record_verification_queue(
         region=request.region,
         status=cleaned.get("status") or None,
