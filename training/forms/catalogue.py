@@ -38,6 +38,19 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _limit(field: forms.Field, queryset, message) -> None:
+    """Offer only `queryset`; anything else (e.g. another region's id) gets `message`."""
+    field.queryset = queryset
+    key = "invalid_list" if isinstance(field, forms.ModelMultipleChoiceField) else "invalid_choice"
+    field.error_messages[key] = message
+    if key == "invalid_list":
+        field.error_messages["invalid_choice"] = message
+
+
+INVALID_SPEAKER = _("Narasumber yang dipilih tidak terdaftar (aktif) di wilayah ini.")
+INVALID_UNIT = _("Unit yang dipilih tidak ada atau tidak aktif di wilayah ini.")
+
+
 def _datetime_widget():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
 
@@ -126,11 +139,21 @@ with scopes_disabled():
 
         def __init__(self, *args, region: Region, **kwargs):
             super().__init__(*args, **kwargs)
-            self.fields["competencies"].queryset = selectors.competency_choices()
-            self.fields["target_units"].queryset = Unit.objects.filter(
-                region=region, is_active=True
-            ).order_by("name")
-            self.fields["provider"].queryset = selectors.provider_choices(region=region)
+            _limit(
+                self.fields["competencies"],
+                selectors.competency_choices(),
+                _("Kompetensi yang dipilih tidak ada di kamus wilayah ini."),
+            )
+            _limit(
+                self.fields["target_units"],
+                Unit.objects.filter(region=region, is_active=True).order_by("name"),
+                INVALID_UNIT,
+            )
+            _limit(
+                self.fields["provider"],
+                selectors.provider_choices(region=region),
+                _("Penyelenggara yang dipilih bukan mitra aktif wilayah ini."),
+            )
             self.fields["provider"].empty_label = _("— Belum ditentukan —")
             if self.instance.pk is None:
                 self.initial.setdefault("planned_budget", 0)
@@ -188,7 +211,9 @@ with scopes_disabled():
 
         def __init__(self, *args, region: Region, **kwargs):
             super().__init__(*args, **kwargs)
-            self.fields["speakers"].queryset = selectors.speaker_choices(region=region)
+            _limit(
+                self.fields["speakers"], selectors.speaker_choices(region=region), INVALID_SPEAKER
+            )
             if self.instance.pk is None:
                 self.initial.setdefault("cost_per_participant", 0)
 
@@ -233,9 +258,11 @@ with scopes_disabled():
 
         def __init__(self, *args, region: Region, **kwargs):
             super().__init__(*args, **kwargs)
-            self.fields["unit"].queryset = Unit.objects.filter(
-                region=region, is_active=True
-            ).order_by("name")
+            _limit(
+                self.fields["unit"],
+                Unit.objects.filter(region=region, is_active=True).order_by("name"),
+                INVALID_UNIT,
+            )
             self.fields["unit"].empty_label = _("— Pilih unit —")
 
     class SessionForm(_ServiceModelForm):
@@ -255,7 +282,9 @@ with scopes_disabled():
 
         def __init__(self, *args, region: Region, **kwargs):
             super().__init__(*args, **kwargs)
-            self.fields["speaker"].queryset = selectors.speaker_choices(region=region)
+            _limit(
+                self.fields["speaker"], selectors.speaker_choices(region=region), INVALID_SPEAKER
+            )
             self.fields["speaker"].empty_label = _("— Tanpa narasumber —")
 
 
@@ -298,7 +327,7 @@ class RecurringSessionForm(forms.Form):
 
     def __init__(self, *args, region: Region, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["speaker"].queryset = selectors.speaker_choices(region=region)
+        _limit(self.fields["speaker"], selectors.speaker_choices(region=region), INVALID_SPEAKER)
 
 
 # --- Filters -----------------------------------------------------------------------------------
