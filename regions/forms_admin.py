@@ -7,6 +7,7 @@ puts the service's ValidationError back on the form with `apply_service_errors`.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -39,7 +40,10 @@ def _scoped_choice(model, name: str, **kwargs) -> forms.ModelChoiceField:
     """
     model_field = model._meta.get_field(name)
     return forms.ModelChoiceField(
-        queryset=None, label=model_field.verbose_name, required=not model_field.blank, **kwargs
+        queryset=None,
+        label=capfirst(model_field.verbose_name),
+        required=not model_field.blank,
+        **kwargs,
     )
 
 

@@ -18,12 +18,13 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
 from . import nip as nip_rules
-from . import services
+from . import selectors, services
 from .models import Employee, FunctionalLevel, Golongan, PositionType, Region, Unit
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -283,24 +284,46 @@ def _key(value: str) -> str:
 
 
 def _choice_lookup(choices) -> dict[str, str]:
+    """Values and labels (as written in Indonesian, and in the active language) → value."""
     lookup = {}
-    for value, label in choices:
-        lookup[_key(str(value))] = value
-        lookup[_key(str(label))] = value
+    # override(None) gives the untranslated labels, which are the Indonesian ones.
+    for language in (None, translation.get_language()):
+        with translation.override(language):
+            for value, label in choices:
+                lookup[_key(str(value))] = value
+                lookup[_key(str(label))] = value
     return lookup
 
 
 def _golongan_lookup() -> dict[str, int]:
+    """'III/a', 'IIIa', 'iii/a' or the SIASN id '31' → the golongan."""
     lookup = {}
     for value, label in Golongan.choices:
-        ruang = label.split(" ")[0]  # "III/a"
-        lookup[ruang.lower()] = value
-        lookup[ruang.lower().replace("/", "")] = value
+        ruang = label.split(" ")[0].lower()  # "iii/a"
+        lookup[ruang] = value
+        lookup[ruang.replace("/", "")] = value
         lookup[str(value)] = value
     return lookup
 
 
-def _parse_row(row: _Row, units: dict[str, Unit], issues: list[ImportIssue]) -> bool:
+@dataclass(frozen=True)
+class _Lookups:
+    units: dict[str, Unit]
+    golongan: dict[str, int]
+    position_type: dict[str, str]
+    functional_level: dict[str, str]
+
+    @classmethod
+    def for_region(cls, region: Region) -> "_Lookups":
+        return cls(
+            units={unit.code.lower(): unit for unit in Unit.objects.filter(region=region)},
+            golongan=_golongan_lookup(),
+            position_type=_choice_lookup(PositionType.choices),
+            functional_level=_choice_lookup(FunctionalLevel.choices),
+        )
+
+
+def _parse_row(row: _Row, lookups: _Lookups, issues: list[ImportIssue]) -> bool:
     """Turn a row's text into service arguments; report what cannot be understood."""
     values = row.values
 
@@ -334,7 +357,7 @@ def _parse_row(row: _Row, units: dict[str, Unit], issues: list[ImportIssue]) -> 
     golongan = None
     raw = values.get("golongan", "")
     if raw:
-        golongan = _golongan_lookup().get(raw.replace(" ", "").lower())
+        golongan = lookups.golongan.get(raw.replace(" ", "").replace("-", "/").lower())
         if golongan is None:
             problem(
                 "golongan",
@@ -355,7 +378,7 @@ def _parse_row(row: _Row, units: dict[str, Unit], issues: list[ImportIssue]) -> 
     position_type = None
     raw = values.get("jenis_jabatan", "")
     if raw:
-        position_type = _choice_lookup(PositionType.choices).get(_key(raw))
+        position_type = lookups.position_type.get(_key(raw))
     if position_type is None:
         problem(
             "jenis_jabatan",
@@ -369,7 +392,7 @@ def _parse_row(row: _Row, units: dict[str, Unit], issues: list[ImportIssue]) -> 
     functional_level = ""
     raw = values.get("jenjang", "")
     if raw:
-        functional_level = _choice_lookup(FunctionalLevel.choices).get(_key(raw))
+        functional_level = lookups.functional_level.get(_key(raw))
         if functional_level is None:
             problem(
                 "jenjang",
@@ -381,7 +404,7 @@ def _parse_row(row: _Row, units: dict[str, Unit], issues: list[ImportIssue]) -> 
             )
 
     code = values.get("kode_unit", "")
-    unit = units.get(code.lower()) if code else None
+    unit = lookups.units.get(code.lower()) if code else None
     if not code:
         problem("kode_unit", _("Kode unit wajib diisi."))
     elif unit is None:
@@ -440,6 +463,29 @@ def _check_duplicates(rows: list[_Row], issues: list[ImportIssue]) -> set[int]:
                     )
                 )
     return duplicated
+
+
+def _check_registered(rows: list[_Row], issues: list[ImportIssue]) -> set[int]:
+    """Rows whose NIP is already registered, found in one pass for the whole file.
+
+    employee_create checks this again for the rows it gets; this pass also reports it for rows
+    that have other problems, so the admin sees every fault at once.
+    """
+    nip_issues = {issue.row for issue in issues if issue.column == "nip"}
+    candidates = [row for row in rows if row.data.get("nip") and row.number not in nip_issues]
+    registered = selectors.employee_nips_registered(nips=[row.data["nip"] for row in candidates])
+    taken = set()
+    for row in candidates:
+        if row.data["nip"] in registered:
+            taken.add(row.number)
+            issues.append(
+                ImportIssue(
+                    row.number,
+                    "nip",
+                    _("NIP %(nip)s sudah terdaftar sebagai pegawai.") % {"nip": row.data["nip"]},
+                )
+            )
+    return taken
 
 
 def _issues_from(row: int, exc: ValidationError) -> Iterable[ImportIssue]:
@@ -514,9 +560,10 @@ def _import(*, region: Region, file, filename: str | None) -> ImportResult:
             values[name] = _cell_text(cell)
         rows.append(_Row(number=number, values=values))
 
-    units = {unit.code.lower(): unit for unit in Unit.objects.filter(region=region)}
-    parsed = {row.number for row in rows if _parse_row(row, units, issues)}
+    lookups = _Lookups.for_region(region)
+    parsed = {row.number for row in rows if _parse_row(row, lookups, issues)}
     parsed -= _check_duplicates(rows, issues)
+    parsed -= _check_registered(rows, issues)
     parsed -= {issue.row for issue in issues}
 
     result = ImportResult()
@@ -614,8 +661,10 @@ def employee_template_xlsx() -> bytes:
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(14, len(name) + 4)
         if name in ("nip", "nip_atasan", "no_hp"):
+            # Text, not number: Excel would keep only 15 of the 18 digits of a NIP.
             sheet.column_dimensions[letter].width = 22
-            for row in range(2, 2001):
+            sheet.column_dimensions[letter].number_format = "@"
+            for row in range(2, 1001):
                 sheet.cell(row=row, column=index).number_format = "@"
     guide = workbook.create_sheet(_("Petunjuk"))
     guide.append([_("Kolom"), _("Isi")])

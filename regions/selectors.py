@@ -1,6 +1,9 @@
 """Reads used by views, API and reports. Callers are inside the region scope."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
+from django_scopes import scopes_disabled
 
 from .models import Employee, Membership, Region, Unit
 from .nip import normalise_nip
@@ -89,6 +92,17 @@ def employee_list(
     if employment_type:
         qs = qs.filter(employment_type=employment_type)
     return qs.order_by("name", "id")
+
+
+def employee_nips_registered(*, nips: Iterable[str]) -> set[str]:
+    """Which of these NIPs already belong to an employee of any region (NIPs are national)."""
+    nips = sorted(set(nips))
+    found = set()
+    with scopes_disabled():
+        for start in range(0, len(nips), 500):
+            chunk = nips[start : start + 500]
+            found.update(Employee.objects.filter(nip__in=chunk).values_list("nip", flat=True))
+    return found
 
 
 def employee_supervisor_choices(

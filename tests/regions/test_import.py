@@ -376,3 +376,29 @@ def test_import_never_touches_another_region(region, unit, other_region, other_u
     assert (2, "nip_atasan") in issues_by_cell(result)
     with scopes_disabled():
         assert not Employee.objects.filter(nip__in=[HEAD, STAFF, CONTRACT]).exists()
+
+
+def test_a_row_with_several_faults_reports_them_all(region, unit, other_employee):
+    rows = good_rows()
+    rows[2][0], rows[2][3] = other_employee.nip, "Honorer"  # registered NIP and a bad status
+    result = employees_import(region=region, file=csv_file(rows))
+    cells = issues_by_cell(result)
+    assert cells[(4, "nip")] == f"NIP {other_employee.nip} sudah terdaftar sebagai pegawai."
+    assert cells[(4, "status")] == "Status harus PNS atau PPPK (diterima: Honorer)."
+
+
+def test_values_are_read_in_their_common_spellings(region, unit):
+    rows = good_rows()
+    rows[0][4] = "iv-a"  # golongan
+    rows[1][7], rows[1][8] = "FUNGSIONAL_KEAHLIAN", "ahli pertama"
+    rows[2][5] = "9"  # golongan PPPK as a number
+    result = employees_import(region=region, file=csv_file(rows))
+    assert result.ok, result.errors
+
+
+def test_labels_in_indonesian_are_understood_when_the_page_is_in_english(region, unit):
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = employees_import(region=region, file=csv_file(good_rows()))
+    assert result.ok, result.errors
