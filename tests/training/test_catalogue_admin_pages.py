@@ -512,3 +512,31 @@ def test_offering_detail_query_count_is_constant(region, admin, login, django_as
     with django_assert_num_queries(once):
         response = client.get(target)
     assert len(response.context["sessions"]) == 3
+
+
+def test_editing_keeps_a_speaker_deactivated_since(region, admin, login):
+    offering = OfferingFactory(region=region)
+    speaker = SpeakerFactory(region=region, is_active=False)
+    with scopes_disabled():
+        offering.speakers.add(speaker)
+    post = _offering_post(
+        name=offering.name,
+        start_date=offering.start_date.isoformat(),
+        end_date=offering.end_date.isoformat(),
+        enrolment_opens=offering.enrolment_opens.isoformat(),
+        enrolment_closes=offering.enrolment_closes.isoformat(),
+        speakers=[str(speaker.pk)],
+        venue="Ruang Rapat Lt. 2",
+    )
+    response = login(admin).post(url("offering_edit", region, offering.pk), post)
+    assert response.status_code == 302
+    with scope(region=region):
+        offering.refresh_from_db()
+        assert list(offering.speakers.all()) == [speaker]
+    assert offering.venue == "Ruang Rapat Lt. 2"
+    # A new offering cannot pick the inactive speaker.
+    response = login(admin).post(
+        url("offering_create", region, offering.program.pk),
+        _offering_post(name="Angkatan Baru", speakers=[str(speaker.pk)]),
+    )
+    assert "Narasumber yang dipilih tidak terdaftar (aktif) di wilayah ini." in _body(response)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from regions.models import PositionType, Region, Unit
+from regions.models import PositionType, Region
 from training.models import DeliveryMode, Offering, OfferingUnitQuota, Program, Session
 from training.selectors import catalogue as selectors
 
@@ -139,19 +139,26 @@ with scopes_disabled():
 
         def __init__(self, *args, region: Region, **kwargs):
             super().__init__(*args, **kwargs)
+            program = self.instance
+            kept = program.pk is not None
             _limit(
                 self.fields["competencies"],
-                selectors.competency_choices(),
+                selectors.competency_choices(
+                    keep=program.competencies.values_list("pk", flat=True) if kept else ()
+                ),
                 _("Kompetensi yang dipilih tidak ada di kamus wilayah ini."),
             )
             _limit(
                 self.fields["target_units"],
-                Unit.objects.filter(region=region, is_active=True).order_by("name"),
+                selectors.unit_choices(
+                    region=region,
+                    keep=program.target_units.values_list("pk", flat=True) if kept else (),
+                ),
                 INVALID_UNIT,
             )
             _limit(
                 self.fields["provider"],
-                selectors.provider_choices(region=region),
+                selectors.provider_choices(region=region, keep=[program.provider_id]),
                 _("Penyelenggara yang dipilih bukan mitra aktif wilayah ini."),
             )
             self.fields["provider"].empty_label = _("— Belum ditentukan —")
@@ -211,8 +218,11 @@ with scopes_disabled():
 
         def __init__(self, *args, region: Region, **kwargs):
             super().__init__(*args, **kwargs)
+            kept = self.instance.speakers.values_list("pk", flat=True) if self.instance.pk else ()
             _limit(
-                self.fields["speakers"], selectors.speaker_choices(region=region), INVALID_SPEAKER
+                self.fields["speakers"],
+                selectors.speaker_choices(region=region, keep=kept),
+                INVALID_SPEAKER,
             )
             if self.instance.pk is None:
                 self.initial.setdefault("cost_per_participant", 0)
@@ -260,7 +270,7 @@ with scopes_disabled():
             super().__init__(*args, **kwargs)
             _limit(
                 self.fields["unit"],
-                Unit.objects.filter(region=region, is_active=True).order_by("name"),
+                selectors.unit_choices(region=region),
                 INVALID_UNIT,
             )
             self.fields["unit"].empty_label = _("— Pilih unit —")
@@ -283,7 +293,9 @@ with scopes_disabled():
         def __init__(self, *args, region: Region, **kwargs):
             super().__init__(*args, **kwargs)
             _limit(
-                self.fields["speaker"], selectors.speaker_choices(region=region), INVALID_SPEAKER
+                self.fields["speaker"],
+                selectors.speaker_choices(region=region, keep=[self.instance.speaker_id]),
+                INVALID_SPEAKER,
             )
             self.fields["speaker"].empty_label = _("— Tanpa narasumber —")
 

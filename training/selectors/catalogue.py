@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from regions.models import Region
+from regions.models import Region, Unit
 from training.models import (
     Competency,
     DevelopmentForm,
@@ -236,17 +236,27 @@ def offering_unit_quotas(*, offering: Offering) -> QuerySet:
     )
 
 
-def speaker_choices(*, region: Region) -> QuerySet:
-    return Speaker.objects.filter(region=region, is_active=True).order_by("name")
+def _active_or_kept(keep) -> Q:
+    """Active rows, plus those already chosen (`keep`: ids), so that editing an object never
+    silently drops a choice that was deactivated since."""
+    return Q(is_active=True) | Q(pk__in=list(keep or ()))
 
 
-def provider_choices(*, region: Region) -> QuerySet:
-    return Provider.objects.filter(region=region, is_active=True).order_by("name")
+def speaker_choices(*, region: Region, keep=()) -> QuerySet:
+    return Speaker.objects.filter(_active_or_kept(keep), region=region).order_by("name")
 
 
-def competency_choices() -> QuerySet:
+def provider_choices(*, region: Region, keep=()) -> QuerySet:
+    return Provider.objects.filter(_active_or_kept(keep), region=region).order_by("name")
+
+
+def unit_choices(*, region: Region, keep=()) -> QuerySet:
+    return Unit.objects.filter(_active_or_kept(keep), region=region).order_by("name")
+
+
+def competency_choices(*, keep=()) -> QuerySet:
     """National competencies and the current region's own (the scope decides which)."""
-    return Competency.objects.filter(is_active=True).order_by("type", "code")
+    return Competency.objects.filter(_active_or_kept(keep)).order_by("type", "code")
 
 
 def development_forms() -> QuerySet:
