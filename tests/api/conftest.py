@@ -10,6 +10,8 @@ from regions.api_clients import api_client_create
 
 @pytest.fixture(autouse=True)
 def _no_sync_lag(settings):
+    # Users made by the factories get a fast hash: argon2 would cost ~0.1 s per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.KOMPETENSI_API_SYNC_LAG_SECONDS = 0
     settings.KOMPETENSI_API_THROTTLE_RATE = "off"
 
