@@ -58,7 +58,7 @@ def approval_list(request, region_slug):
     """GET: pending requests with checkboxes. POST: decide the checked ones at once."""
     supervisor, by_admin = _decider_scope(request)
     pending = selectors.approvals_pending(region=request.region, supervisor=supervisor)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("enrolments") if v.isdigit()]
         if not ids:
@@ -127,7 +127,7 @@ def approval_decide(request, region_slug, enrolment_id):
         )
     except Enrolment.DoesNotExist:
         raise Http404(_("Permohonan tidak ditemukan.")) from None
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = _decide(

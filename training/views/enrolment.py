@@ -72,7 +72,7 @@ def offering_enrol(request, region_slug, offering_id):
         .select_related("offering", "offering__program")
         .first()
     )
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.enrolment_create(
@@ -172,7 +172,7 @@ def my_enrolment_detail(request, region_slug, enrolment_id):
 def my_enrolment_cancel(request, region_slug, enrolment_id):
     enrolment = _my_enrolment(request, enrolment_id)
     _cancel_info(enrolment, timezone.localdate())
-    form = CancelForm(request.POST or None, reason_required=False)
+    form = CancelForm(request.POST if request.method == "POST" else None, reason_required=False)
     if request.method == "POST" and form.is_valid():
         try:
             services.enrolment_cancel(

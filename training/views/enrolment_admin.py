@@ -162,7 +162,11 @@ def offering_participants_csv(request, region_slug, offering_id):
 def offering_bulk_enrol(request, region_slug, offering_id):
     """Enrol employees by unit, pasted NIPs or a CSV of NIPs; show one outcome per row."""
     offering = _get_offering(request, offering_id)
-    form = BulkEnrolForm(request.POST or None, request.FILES or None, region=request.region)
+    form = BulkEnrolForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        region=request.region,
+    )
     outcomes = None
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["mode"] == BulkEnrolForm.BY_UNIT:
@@ -241,7 +245,7 @@ def enrolment_admin_detail(request, region_slug, enrolment_id):
 def enrolment_admin_cancel(request, region_slug, enrolment_id):
     """Cancel or remove a participant (reason required); the seat goes to the waitlist."""
     enrolment = _get_enrolment(request, enrolment_id)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.enrolment_cancel(
