@@ -66,7 +66,8 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         size_mb = max_bytes / (1024 * 1024)
         limit = f"{size_mb:g} MB"
-        if record is not None and record.evidence:
+        has_evidence = record is not None and bool(record.evidence)
+        if has_evidence:
             self.fields["evidence"].help_text = _(
                 "Bukti sudah terunggah. Unggah berkas baru hanya jika ingin menggantinya "
                 "(maksimal %(limit)s)."
@@ -75,6 +76,11 @@ class RecordForm(forms.Form):
             self.fields["evidence"].help_text = _(
                 "Sertifikat atau surat keterangan, maksimal %(limit)s. Wajib diunggah."
             ) % {"limit": limit}
+        if self.is_bound and not has_evidence:
+            # Browsers do not keep a chosen file when the page comes back with errors.
+            self.fields["evidence"].help_text += " " + str(
+                _("Jika ada isian yang perlu diperbaiki, pilih kembali berkas buktinya.")
+            )
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -105,4 +111,4 @@ class RecordQueueFilterForm(forms.Form):
     def __init__(self, *args, units, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("Semua unit")), *((u.pk, u.name) for u in units)]
-        self.fields["tahun"].choices = [("", _("Semua tahun")), *((y, y) for y in years)]
+        self.fields["tahun"].choices = [("", _("Semua")), *((y, y) for y in years)]
