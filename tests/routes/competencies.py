@@ -46,6 +46,7 @@ ROUTES = {
     "training:competency_detail": lambda leak: {"pk": leak.competency.pk},
     "training:competency_edit": lambda leak: {"pk": leak.competency.pk},
     "training:competency_toggle": lambda leak: {"pk": leak.competency.pk},
+    "training:competency_delete": lambda leak: {"pk": leak.competency.pk},
     "training:standard_list": lambda leak: {},
     "training:standard_create": lambda leak: {},
     "training:standard_detail": lambda leak: {"pk": leak.standard.pk},

@@ -598,3 +598,43 @@ def test_import_assessments_all_or_nothing(employee, other_employee, region, in_
 def test_import_reports_missing_columns(region, in_region):
     result = services.employee_competency_import(region=region, content=b"nip,level\n1,2\n")
     assert not result.ok and "kode_kompetensi" in result.errors[0]
+
+
+def test_recommendations_leave_out_programmes_already_taken(employee, region, needs, in_region):
+    from tests.factories_training import EnrolmentFactory
+    from training.models import Enrolment
+
+    m01 = needs[0]
+    taken = program_for(region, m01, title="Sudah diikuti")
+    cancelled = program_for(region, m01, title="Pernah batal")
+    with scopes_disabled():
+        EnrolmentFactory(
+            region=region, employee=employee, offering=taken.offerings.get(), status="completed"
+        )
+        EnrolmentFactory(
+            region=region,
+            employee=employee,
+            offering=cancelled.offerings.get(),
+            status=Enrolment.Status.CANCELLED,
+        )
+    assert [p.pk for p in selectors.recommended_programs(employee=employee)] == [cancelled.pk]
+
+
+def test_delete_unused_technical_competency(region, in_region):
+    competency = technical(region, "T.BARU")
+    services.competency_delete(region=region, competency=competency)
+    assert not Competency.objects.filter(code="T.BARU").exists()
+    assert not CompetencyLevel.objects.filter(competency_id=competency.pk).exists()
+
+
+def test_delete_used_or_national_competency_is_refused(employee, region, in_region):
+    used = technical(region, "T.PAKAI")
+    assess(employee, used, 2)
+    in_programme = technical(region, "T.PROG")
+    program_for(region, in_programme)
+    for competency in (used, in_programme):
+        with pytest.raises(ValidationError, match="tidak dapat dihapus"):
+            services.competency_delete(region=region, competency=competency)
+    with pytest.raises(ValidationError, match="kompetensi nasional"):
+        services.competency_delete(region=region, competency=national("M.01"))
+    assert Competency.objects.filter(code__in=["T.PAKAI", "T.PROG", "M.01"]).count() == 3

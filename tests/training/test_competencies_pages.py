@@ -494,3 +494,18 @@ def test_every_admin_page_renders(admin, employee, region, login):
         response = client.get(path)
         assert response.status_code == 200, path
         assert b"Kompetensi dan mitra" in response.content, path  # admin menu entries
+
+
+def test_delete_competency_page(admin, employee, region, login):
+    unused = technical(region, "T.BARU")
+    used = technical(region, "T.PAKAI")
+    assess(employee, used, 2)
+    client = login(admin)
+    assert client.get(url("competency_delete", unused.pk)).status_code == 200
+    assert client.post(url("competency_delete", unused.pk)).url == url("competency_list")
+    response = client.post(url("competency_delete", used.pk), follow=True)
+    assert any("tidak dapat dihapus" in m for m in messages_of(response))
+    with scopes_disabled():
+        assert list(Competency.objects.filter(region=region).values_list("code", flat=True)) == [
+            "T.PAKAI"
+        ]

@@ -39,6 +39,7 @@ from training.models import (
     CompetencyLevel,
     CompetencyType,
     EmployeeCompetency,
+    Enrolment,
     Offering,
     PositionStandard,
     PositionStandardItem,
@@ -80,6 +81,13 @@ JPM_BANDS: tuple[tuple[Decimal, str, str], ...] = (
 )
 
 RECOMMENDABLE_OFFERING_STATUSES = (Offering.Status.OPEN, Offering.Status.PLANNED)
+# A programme the employee is enrolled in (or has completed) is not recommended again.
+TAKEN_ENROLMENT_STATUSES = (
+    Enrolment.Status.REQUESTED,
+    Enrolment.Status.WAITLISTED,
+    Enrolment.Status.CONFIRMED,
+    Enrolment.Status.COMPLETED,
+)
 
 
 # --- Pure math ---------------------------------------------------------------------------------
@@ -421,7 +429,8 @@ def competency_profile(*, employee: Employee) -> CompetencyProfile:
 
 def recommended_programs(*, employee: Employee, limit: int = 6) -> list[Program]:
     """Published programmes with an open or planned offering that develop a competency where
-    the employee has a positive gap, biggest gap first.
+    the employee has a positive gap, biggest gap first. Programmes the employee is already
+    enrolled in or has completed, and programmes aimed at other position types, are left out.
 
     Each programme carries `top_gap` (its biggest matching gap), `next_start` (the first
     open/planned offering's start date) and `matched_competencies` (the competencies it
@@ -448,6 +457,12 @@ def recommended_programs_for_needs(
         program_id=OuterRef("pk"),
         status__in=RECOMMENDABLE_OFFERING_STATUSES,
     )
+    taken = Enrolment.objects.filter(
+        region_id=employee.region_id,
+        employee_id=employee.pk,
+        offering__program_id=OuterRef("pk"),
+        status__in=TAKEN_ENROLMENT_STATUSES,
+    )
     position_filter = Q(target_position_types=[])
     if employee.position_type:
         # JSON list of position types; matched as the quoted value so one type is never
@@ -459,7 +474,7 @@ def recommended_programs_for_needs(
             status=Program.Status.PUBLISHED,
             competencies__id__in=list(needs),
         )
-        .filter(Exists(upcoming))
+        .filter(Exists(upcoming), ~Exists(taken))
         .filter(position_filter)
         .annotate(
             top_gap=Max(gap_of),

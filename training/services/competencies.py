@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,7 @@ from training.models import (
     EmployeeCompetency,
     PositionStandard,
     PositionStandardItem,
+    Program,
 )
 from training.selectors.competencies import DEFAULT_STANDARD_TYPES, default_managerial_level
 
@@ -204,6 +206,28 @@ def competency_set_active(*, region: Region, competency: Competency, active: boo
         competency.is_active = active
         competency.save(update_fields=["is_active", "updated_at"])
     return competency
+
+
+@transaction.atomic
+def competency_delete(*, region: Region, competency: Competency) -> None:
+    """Delete a technical competency that nothing uses yet; otherwise deactivate it instead."""
+    _check_editable(region=region, competency=competency)
+    used = (
+        PositionStandardItem.objects.filter(competency=competency).exists()
+        or EmployeeCompetency.objects.filter(competency=competency).exists()
+        or Program.objects.filter(region=region, competencies=competency).exists()
+    )
+    refusal = _(
+        "Kompetensi %(code)s sudah dipakai (standar jabatan, hasil penilaian, program atau "
+        "rencana pengembangan) dan tidak dapat dihapus. Nonaktifkan saja."
+    ) % {"code": competency.code}
+    if used:
+        raise ValidationError(refusal)
+    try:
+        with transaction.atomic():
+            competency.delete()
+    except ProtectedError as exc:
+        raise ValidationError(refusal) from exc
 
 
 # --- Position standards ------------------------------------------------------------------------

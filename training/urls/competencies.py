@@ -12,6 +12,7 @@ urlpatterns = [
     path("kelola/kompetensi/<int:pk>/", views.competency_detail, name="competency_detail"),
     path("kelola/kompetensi/<int:pk>/ubah/", views.competency_edit, name="competency_edit"),
     path("kelola/kompetensi/<int:pk>/status/", views.competency_toggle, name="competency_toggle"),
+    path("kelola/kompetensi/<int:pk>/hapus/", views.competency_delete, name="competency_delete"),
     # Position standards (admin)
     path("kelola/standar-jabatan/", views.standard_list, name="standard_list"),
     path("kelola/standar-jabatan/baru/", views.standard_create, name="standard_create"),

@@ -229,6 +229,28 @@ def competency_toggle(request, region_slug, pk):
     return redirect(back_url)
 
 
+@region_admin_required
+def competency_delete(request, region_slug, pk):
+    """GET asks for confirmation; POST deletes a technical competency nothing uses yet."""
+    competency = _get_competency(request, pk)
+    if competency.is_national:
+        return _refuse_national(request, competency)
+    if request.method == "GET":
+        return render(
+            request, "training/competencies/competency_delete.html", {"competency": competency}
+        )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    name = str(competency)
+    try:
+        services.competency_delete(region=request.region, competency=competency)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("training:competency_detail", region_slug, competency.pk)
+    messages.success(request, _("Kompetensi %(name)s dihapus.") % {"name": name})
+    return redirect("training:competency_list", region_slug)
+
+
 # --- Position standards ------------------------------------------------------------------------
 
 
