@@ -124,7 +124,7 @@ def test_my_enrolments_lists_only_mine_with_position_and_sessions(region, employ
     assert {e.employee_id for e in rows} == {employee.pk}
     assert next(e for e in rows if e.pk == waiting.pk).waitlist_position == 1
     body = response.content.decode()
-    assert "Sesi Pembukaan" in body and "Posisi daftar tunggu: 1" in body
+    assert "Sesi Pembukaan" in body and "no. 1" in body
     assert url("my_enrolment_cancel", enrolment_id=waiting.pk) in body
 
 
@@ -530,3 +530,11 @@ def test_attendance_grid_query_count_is_constant(region, admin, login):
         for _ in range(2):
             EnrolmentFactory(region=region, offering=offering, employee=quick_employee(region))
     assert count_queries(client, path) == one
+
+
+def test_confirmation_pages_render(region, approval_offering, employee, supervisor, login):
+    request = _requested(region, approval_offering, employee)
+    page = login(supervisor).get(url("approval_decide", enrolment_id=request.pk))
+    assert page.status_code == 200 and "Setujui" in page.content.decode()
+    page = login(employee).get(url("my_enrolment_cancel", enrolment_id=request.pk))
+    assert page.status_code == 200 and "Ya, batalkan" in page.content.decode()

@@ -186,6 +186,18 @@ def enrolment_history(*, enrolment: Enrolment) -> list:
     return events
 
 
+# Seat holders first, then the queue, then the closed ones.
+PARTICIPANT_ORDER = (
+    S.CONFIRMED,
+    S.COMPLETED,
+    S.NO_SHOW,
+    S.REQUESTED,
+    S.WAITLISTED,
+    S.REJECTED,
+    S.CANCELLED,
+)
+
+
 def offering_participants(*, offering: Offering, status: str = "") -> QuerySet[Enrolment]:
     qs = (
         Enrolment.objects.filter(offering_id=offering.pk)
@@ -196,7 +208,7 @@ def offering_participants(*, offering: Offering, status: str = "") -> QuerySet[E
         qs = qs.filter(status=status)
     return qs.order_by(
         Case(
-            *(When(status=s, then=Value(i)) for i, s in enumerate(S.values)),
+            *(When(status=s, then=Value(i)) for i, s in enumerate(PARTICIPANT_ORDER)),
             output_field=IntegerField(),
         ),
         F("waitlisted_at").asc(nulls_last=True),
