@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("training.urls.catalogue")),
     path("", include("training.urls.enrolment")),
     path("", include("training.urls.records")),
+    path("", include("training.urls.calendar")),
 ]

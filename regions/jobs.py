@@ -1,0 +1,480 @@
+"""Periodic jobs: reminders and alerts that nobody triggers by hand.
+
+Each job walks the active regions one at a time, inside `scope(region=...)`, in bounded
+batches (keyset pagination on the primary key), and records each message through `notify()`
+with a deduplication key per period. Running a job twice, retrying it, or two workers running
+it at once therefore sends nothing twice. Beat runs them through `regions.tasks`;
+`manage.py run_jobs` runs them in-process.
+
+Settings (read with defaults):
+- `KOMPETENSI_APPROVAL_REMINDER_DAYS` (3): a request waiting longer is reminded, weekly.
+- `KOMPETENSI_WINDOW_CLOSING_DAYS` (3): alert admins this many days before a window closes.
+- `KOMPETENSI_JP_ALERT_FROM_MONTH` (9): JP target alerts run monthly from this month on.
+- `KOMPETENSI_JOB_BATCH_SIZE` (500).
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django_scopes import scope
+
+from .models import Employee, Membership, Notification, Region
+from .notifications import Kind, deliveries_sweep, notify
+
+logger = logging.getLogger(__name__)
+
+REMINDER_LEADS = (
+    # label, window (starts_at in (now + lower, now + upper])
+    ("3d", dt.timedelta(days=1), dt.timedelta(days=3)),
+    ("1d", dt.timedelta(0), dt.timedelta(days=1)),
+)
+SUMMARY_ITEMS = 20
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def _batch_size(batch_size: int | None) -> int:
+    return batch_size or _setting("KOMPETENSI_JOB_BATCH_SIZE", 500)
+
+
+def _regions(regions=None) -> list[Region]:
+    qs = Region.objects.filter(is_active=True).order_by("pk")
+    if regions is not None:
+        qs = qs.filter(pk__in=[getattr(r, "pk", r) for r in regions])
+    return list(qs)
+
+
+def _keyset(qs, batch_size: int, key: str = "pk") -> Iterator[list]:
+    """Batches of a queryset ordered by `key`, each one query, never the whole table."""
+    last = None
+    while True:
+        page = qs if last is None else qs.filter(**{f"{key}__gt": last})
+        batch = list(page.order_by(key)[:batch_size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1][key] if isinstance(batch[-1], dict) else getattr(batch[-1], key)
+        if len(batch) < batch_size:
+            return
+
+
+def _notify_new(items: list[tuple[str, dict]]) -> int:
+    """notify() each (dedup_key, kwargs) not recorded yet, in one transaction per batch, so
+    deliveries are queued when the batch commits. Returns how many were new."""
+    if not items:
+        return 0
+    known = set(
+        Notification.objects.filter(dedup_key__in=[key for key, _ in items]).values_list(
+            "dedup_key", flat=True
+        )
+    )
+    created = 0
+    with transaction.atomic():
+        for key, kwargs in items:
+            if key in known:
+                continue
+            notify(dedup_key=key, **kwargs)
+            created += 1
+    return created
+
+
+def region_admins(region: Region):
+    """Active employees of the region whose login is one of its BKPSDM admins."""
+    return (
+        Employee.objects.filter(
+            region=region,
+            is_active=True,
+            user__memberships__region=region,
+            user__memberships__role=Membership.Role.ADMIN,
+        )
+        .select_related("user")
+        .order_by("pk")
+        .distinct()
+    )
+
+
+# --- Session reminders -------------------------------------------------------------------------
+
+
+def session_reminders(*, now=None, regions=None, batch_size=None) -> int:
+    """3 days and 1 day before a session, remind its offering's confirmed participants.
+
+    A session counts for "3d" when it starts in (now + 1 day, now + 3 days] and for "1d" when
+    it starts in (now, now + 1 day]; run hourly, each participant gets each reminder once.
+    Cancelled sessions, cancelled offerings and enrolments that are not confirmed are skipped.
+    """
+    from training.models import Enrolment, Offering, Session
+
+    now = now or timezone.now()
+    size = _batch_size(batch_size)
+    created = 0
+    for region in _regions(regions):
+        with scope(region=region):
+            for label, lower, upper in REMINDER_LEADS:
+                sessions = (
+                    Session.objects.filter(
+                        region=region,
+                        status=Session.Status.SCHEDULED,
+                        starts_at__gt=now + lower,
+                        starts_at__lte=now + upper,
+                    )
+                    .exclude(offering__status=Offering.Status.CANCELLED)
+                    .select_related("offering__program")
+                )
+                for session_batch in _keyset(sessions, size):
+                    for session in session_batch:
+                        enrolments = Enrolment.objects.filter(
+                            offering_id=session.offering_id,
+                            status=Enrolment.Status.CONFIRMED,
+                            employee__is_active=True,
+                        ).select_related("employee__region")
+                        for batch in _keyset(enrolments, size):
+                            created += _notify_new(
+                                [
+                                    (
+                                        f"reminder:{session.pk}:{enrolment.pk}:{label}",
+                                        {
+                                            "recipient": enrolment.employee,
+                                            "kind": Kind.SESSION_REMINDER,
+                                            "subject": session,
+                                            "context": {"lead": label},
+                                        },
+                                    )
+                                    for enrolment in batch
+                                ]
+                            )
+    return created
+
+
+# --- Pending approvals -------------------------------------------------------------------------
+
+
+def pending_approvals(*, now=None, regions=None, batch_size=None) -> int:
+    """Supervisors with enrolment requests waiting longer than N days get one reminder a week
+    listing them (oldest first)."""
+    from training.models import Enrolment, Offering
+
+    now = now or timezone.now()
+    size = _batch_size(batch_size)
+    days = _setting("KOMPETENSI_APPROVAL_REMINDER_DAYS", 3)
+    cutoff = now - dt.timedelta(days=days)
+    iso = timezone.localdate(now).isocalendar()
+    period = f"{iso.year}-W{iso.week:02d}"
+    created = 0
+    for region in _regions(regions):
+        with scope(region=region):
+            waiting = Enrolment.objects.filter(
+                region=region,
+                status=Enrolment.Status.REQUESTED,
+                requested_at__lt=cutoff,
+                employee__supervisor__isnull=False,
+                employee__supervisor__is_active=True,
+            ).exclude(offering__status__in=[Offering.Status.CANCELLED, Offering.Status.COMPLETED])
+            groups = (
+                waiting.values(supervisor=F("employee__supervisor_id"))
+                .annotate(count=Count("id"), oldest=Min("requested_at"))
+                .order_by()
+            )
+            for batch in _keyset(groups, size, key="supervisor"):
+                ids = [row["supervisor"] for row in batch]
+                supervisors = Employee.objects.select_related("region").in_bulk(ids)
+                items = defaultdict(list)
+                for enrolment in (
+                    waiting.filter(employee__supervisor_id__in=ids)
+                    .select_related("employee", "offering__program")
+                    .order_by("requested_at", "pk")
+                ):
+                    bucket = items[enrolment.employee.supervisor_id]
+                    if len(bucket) < SUMMARY_ITEMS:
+                        bucket.append(
+                            {
+                                "employee": enrolment.employee.name,
+                                "program": enrolment.offering.program.title,
+                                "offering": enrolment.offering.name,
+                                "requested_at": enrolment.requested_at,
+                            }
+                        )
+                created += _notify_new(
+                    [
+                        (
+                            f"approval-pending:{row['supervisor']}:{period}",
+                            {
+                                "recipient": supervisors[row["supervisor"]],
+                                "kind": Kind.APPROVAL_PENDING,
+                                "subject": supervisors[row["supervisor"]],
+                                "context": {
+                                    "count": row["count"],
+                                    "oldest": row["oldest"],
+                                    "days": days,
+                                    "items": items[row["supervisor"]],
+                                },
+                            },
+                        )
+                        for row in batch
+                        if row["supervisor"] in supervisors
+                    ]
+                )
+    return created
+
+
+# --- Enrolment windows closing -----------------------------------------------------------------
+
+
+def window_closing(*, now=None, regions=None, batch_size=None) -> int:
+    """Tell a region's admins, once per offering, that an open offering's enrolment window
+    closes within N days while seats are still free."""
+    from training.models import Enrolment, Offering, OfferingUnitQuota
+
+    today = timezone.localdate(now or timezone.now())
+    size = _batch_size(batch_size)
+    days = _setting("KOMPETENSI_WINDOW_CLOSING_DAYS", 3)
+    created = 0
+    for region in _regions(regions):
+        with scope(region=region):
+            admins = list(region_admins(region))
+            if not admins:
+                continue
+            taken = (
+                Enrolment.objects.filter(
+                    offering=OuterRef("pk"), status__in=Enrolment.SEAT_STATUSES
+                )
+                .order_by()
+                .values("offering")
+                .annotate(n=Count("id"))
+                .values("n")
+            )
+            reserved = (
+                OfferingUnitQuota.objects.filter(offering=OuterRef("pk"))
+                .order_by()
+                .values("offering")
+                .annotate(n=Sum("seats"))
+                .values("n")
+            )
+            offerings = (
+                Offering.objects.filter(
+                    region=region,
+                    status=Offering.Status.OPEN,
+                    enrolment_closes__gte=today,
+                    enrolment_closes__lte=today + dt.timedelta(days=days),
+                )
+                .select_related("program")
+                .annotate(
+                    taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+                    capacity=F("seats")
+                    + Coalesce(Subquery(reserved, output_field=IntegerField()), 0),
+                )
+                .annotate(seats_left=F("capacity") - F("taken"))
+                .filter(seats_left__gt=0)
+            )
+            for batch in _keyset(offerings, size):
+                created += _notify_new(
+                    [
+                        (
+                            f"window-closing:{offering.pk}:{admin.pk}",
+                            {
+                                "recipient": admin,
+                                "kind": Kind.WINDOW_CLOSING,
+                                "subject": offering,
+                                "context": {
+                                    "closes": offering.enrolment_closes,
+                                    "seats_left": offering.seats_left,
+                                    "capacity": offering.capacity,
+                                    "taken": offering.taken,
+                                },
+                            },
+                        )
+                        for offering in batch
+                        for admin in admins
+                    ]
+                )
+    return created
+
+
+# --- JP target alerts --------------------------------------------------------------------------
+
+
+def jp_behind(*, region: Region, year: int, batch_size: int | None = None) -> Iterator[list[dict]]:
+    """Active PNS of the region whose verified JP of `year` is below the region's target, in
+    batches; one grouped query per batch. PPPK are not measured against the PNS minimum."""
+    from training.models import DevelopmentRecord
+
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=8, decimal_places=2))
+    rows = (
+        Employee.objects.filter(
+            region=region, is_active=True, employment_type=Employee.EmploymentType.PNS
+        )
+        .annotate(
+            jp=Coalesce(
+                Sum(
+                    "development_records__jp",
+                    filter=Q(
+                        development_records__status=DevelopmentRecord.Status.VERIFIED,
+                        development_records__year=year,
+                    ),
+                ),
+                zero,
+            )
+        )
+        .filter(jp__lt=region.jp_target)
+        .values("pk", "name", "nip", "supervisor_id", "jp")
+    )
+    yield from _keyset(rows, _batch_size(batch_size))
+
+
+def jp_target_alerts(*, now=None, regions=None, batch_size=None) -> int:
+    """From month N of the year on (default September), once a month: each PNS below the
+    region's yearly JP target is told how far behind they are, each supervisor gets the list
+    of their team members who are behind, and the region's admins a summary."""
+    today = timezone.localdate(now or timezone.now())
+    from_month = _setting("KOMPETENSI_JP_ALERT_FROM_MONTH", 9)
+    if today.month < from_month:
+        return 0
+    year = today.year
+    period = f"{year}-{today.month:02d}"
+    created = 0
+    for region in _regions(regions):
+        with scope(region=region):
+            target = Decimal(region.jp_target)
+            teams: dict[int, list[dict]] = defaultdict(list)
+            behind_count = 0
+            total_shortfall = Decimal(0)
+            worst: list[dict] = []
+            for batch in jp_behind(region=region, year=year, batch_size=batch_size):
+                people = Employee.objects.select_related("region").in_bulk(
+                    [row["pk"] for row in batch]
+                )
+                items = []
+                for row in batch:
+                    shortfall = target - row["jp"]
+                    entry = {
+                        "employee": row["name"],
+                        "nip": row["nip"],
+                        "jp": row["jp"],
+                        "shortfall": shortfall,
+                    }
+                    behind_count += 1
+                    total_shortfall += shortfall
+                    worst.append(entry)
+                    if row["supervisor_id"]:
+                        teams[row["supervisor_id"]].append(entry)
+                    items.append(
+                        (
+                            f"jp-alert:{row['pk']}:{period}",
+                            {
+                                "recipient": people[row["pk"]],
+                                "kind": Kind.JP_TARGET_ALERT,
+                                "subject": people[row["pk"]],
+                                "context": {
+                                    "audience": "self",
+                                    "year": year,
+                                    "jp": row["jp"],
+                                    "target": target,
+                                    "shortfall": shortfall,
+                                },
+                            },
+                        )
+                    )
+                worst = sorted(worst, key=lambda e: (-e["shortfall"], e["employee"]))[
+                    :SUMMARY_ITEMS
+                ]
+                created += _notify_new(items)
+            supervisor_ids = sorted(teams)
+            for start in range(0, len(supervisor_ids), _batch_size(batch_size)):
+                ids = supervisor_ids[start : start + _batch_size(batch_size)]
+                supervisors = Employee.objects.filter(pk__in=ids, is_active=True).select_related(
+                    "region"
+                )
+                created += _notify_new(
+                    [
+                        (
+                            f"jp-alert-team:{supervisor.pk}:{period}",
+                            {
+                                "recipient": supervisor,
+                                "kind": Kind.JP_TARGET_ALERT,
+                                "subject": supervisor,
+                                "context": {
+                                    "audience": "team",
+                                    "year": year,
+                                    "target": target,
+                                    "count": len(teams[supervisor.pk]),
+                                    "items": sorted(
+                                        teams[supervisor.pk],
+                                        key=lambda e: (-e["shortfall"], e["employee"]),
+                                    ),
+                                },
+                            },
+                        )
+                        for supervisor in supervisors.order_by("pk")
+                    ]
+                )
+            if behind_count:
+                created += _notify_new(
+                    [
+                        (
+                            f"jp-alert-region:{admin.pk}:{period}",
+                            {
+                                "recipient": admin,
+                                "kind": Kind.JP_TARGET_ALERT,
+                                "subject": admin,
+                                "context": {
+                                    "audience": "region",
+                                    "year": year,
+                                    "target": target,
+                                    "count": behind_count,
+                                    "shortfall_total": total_shortfall,
+                                    "items": worst,
+                                },
+                            },
+                        )
+                        for admin in region_admins(region)
+                    ]
+                )
+    return created
+
+
+# --- Delivery sweep ----------------------------------------------------------------------------
+
+
+def sweep_deliveries(*, now=None, regions=None, batch_size=None) -> int:
+    """Queue again deliveries that were never sent (broker down, a worker lost, retries gone)."""
+    created = 0
+    for region in _regions(regions):
+        with scope(region=region):
+            created += deliveries_sweep(now=now, batch_size=_batch_size(batch_size))
+    return created
+
+
+JOBS: dict[str, Callable[..., int]] = {
+    "reminders": session_reminders,
+    "approvals": pending_approvals,
+    "window-closing": window_closing,
+    "jp-alerts": jp_target_alerts,
+    "sweep": sweep_deliveries,
+}
+
+
+def run_job(name: str, **kwargs) -> int:
+    result = JOBS[name](**kwargs)
+    logger.info("job %s: %s", name, result)
+    return result

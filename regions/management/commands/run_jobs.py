@@ -1,0 +1,42 @@
+"""Run periodic jobs now, in this process (the embedded set-up has no beat).
+
+    manage.py run_jobs reminders
+    manage.py run_jobs approvals window-closing
+    manage.py run_jobs all --region semarang
+
+Safe to run at any time and as often as wanted: every message has a deduplication key, so
+nothing is sent twice. Without a broker, deliveries are sent right here; with one, the worker
+sends them.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from regions.jobs import JOBS, run_job
+from regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "Run periodic jobs synchronously: " + ", ".join([*JOBS, "all"])
+
+    def add_arguments(self, parser):
+        parser.add_argument("jobs", nargs="+", metavar="job", help=", ".join([*JOBS, "all"]))
+        parser.add_argument(
+            "--region", action="append", dest="regions", metavar="SLUG", help="Only this region."
+        )
+
+    def handle(self, *args, jobs, regions=None, **options):
+        names = list(JOBS) if "all" in jobs else jobs
+        unknown = [name for name in names if name not in JOBS]
+        if unknown:
+            raise CommandError(
+                f"Unknown job(s): {', '.join(unknown)}. Choose from: {', '.join([*JOBS, 'all'])}."
+            )
+        selected = None
+        if regions:
+            selected = list(Region.objects.filter(slug__in=regions))
+            missing = set(regions) - {r.slug for r in selected}
+            if missing:
+                raise CommandError(f"Unknown region(s): {', '.join(sorted(missing))}.")
+        for name in names:
+            count = run_job(name, regions=selected)
+            self.stdout.write(f"{name}: {count}")

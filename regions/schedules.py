@@ -1,0 +1,93 @@
+"""Default beat schedules of the periodic jobs, created after `migrate` (django-celery-beat).
+
+A superuser sees and adjusts them in Django admin (Periodic tasks). Creation is idempotent and
+never overwrites: a job that already has a periodic task (whatever its name, schedule or
+enabled flag) is left alone. To switch a job off, disable its task rather than delete it; a
+deleted one comes back at the next `migrate`.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+logger = logging.getLogger(__name__)
+
+# task name -> (title shown in admin, schedule, description)
+DEFAULT_SCHEDULES = {
+    "regions.tasks.sweep_deliveries": (
+        "Kirim ulang notifikasi yang tertunda",
+        {"interval": (2, "minutes")},
+        "Mengantrekan kembali notifikasi yang belum terkirim (broker sempat mati, worker "
+        "berhenti di tengah jalan).",
+    ),
+    "regions.tasks.session_reminders": (
+        "Pengingat sesi pelatihan (H-3 dan H-1)",
+        {"crontab": {"minute": "0", "hour": "6-20"}},
+        "Mengingatkan peserta terkonfirmasi 3 hari dan 1 hari sebelum sesi dimulai.",
+    ),
+    "regions.tasks.pending_approvals": (
+        "Pengingat persetujuan pendaftaran yang tertunda",
+        {"crontab": {"minute": "30", "hour": "7"}},
+        "Mengingatkan atasan atas permohonan pendaftaran yang menunggu lebih dari N hari "
+        "(sekali seminggu per atasan).",
+    ),
+    "regions.tasks.window_closing": (
+        "Pendaftaran angkatan segera ditutup",
+        {"crontab": {"minute": "0", "hour": "8"}},
+        "Memberi tahu admin BKPSDM bila pendaftaran angkatan segera ditutup dan kursi masih "
+        "tersisa.",
+    ),
+    "regions.tasks.jp_target_alerts": (
+        "Peringatan capaian target JP",
+        {"crontab": {"minute": "15", "hour": "8"}},
+        "Sekali sebulan sejak bulan KOMPETENSI_JP_ALERT_FROM_MONTH: PNS di bawah target JP, "
+        "atasannya, dan admin BKPSDM.",
+    ),
+}
+
+
+def ensure_default_schedules(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Create the missing periodic tasks; returns the task names created."""
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+    if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
+        return []
+    created = []
+    with transaction.atomic(using=using):
+        for task, (title, schedule, description) in DEFAULT_SCHEDULES.items():
+            if PeriodicTask.objects.using(using).filter(task=task).exists():
+                continue
+            fields = {}
+            if "interval" in schedule:
+                every, period = schedule["interval"]
+                fields["interval"], _ = IntervalSchedule.objects.using(using).get_or_create(
+                    every=every, period=period
+                )
+            else:
+                cron = {
+                    "minute": "*",
+                    "hour": "*",
+                    "day_of_week": "*",
+                    "day_of_month": "*",
+                    "month_of_year": "*",
+                    **schedule["crontab"],
+                }
+                fields["crontab"], _ = CrontabSchedule.objects.using(using).get_or_create(
+                    timezone=settings.TIME_ZONE, **cron
+                )
+            name = title
+            if PeriodicTask.objects.using(using).filter(name=name).exists():
+                name = f"{title} ({task})"
+            PeriodicTask.objects.using(using).create(
+                name=name, task=task, description=description, **fields
+            )
+            created.append(task)
+    if created:
+        logger.info("Created default beat schedules: %s", ", ".join(created))
+    return created
+
+
+def create_default_schedules(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate receiver (connected in RegionsConfig.ready)."""
+    ensure_default_schedules(using=using)
