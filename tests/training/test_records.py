@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from regions.models import Employee, Notification
+from regions.models import Employee, Notification, Tombstone
 from regions.notifications import Kind
 from tests.factories import EmployeeFactory
 from tests.factories_records import (
@@ -292,6 +292,8 @@ def test_withdraw_deletes_the_record_and_its_file(
     assert not DevelopmentRecord.objects.filter(pk=pk).exists()
     assert stored_files(media) == []
     assert HistoryEvent.objects.filter(object_id=pk, action="withdrawn").exists()
+    # API clients that synced the record learn of its deletion.
+    assert Tombstone.objects.filter(resource="development-records", object_id=pk).count() == 1
 
 
 def test_enrolment_records_cannot_be_changed_by_the_asn(in_region, employee):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from regions.models import Tombstone
 from regions.notifications import Kind, notify
 from training.models import DevelopmentRecord
 from training.services.history import history_record
@@ -311,6 +312,10 @@ def record_withdraw(*, record: DevelopmentRecord, employee, user) -> None:
     )
     stored = record.evidence.name
     storage = record.evidence.storage
+    # API clients syncing development records learn of the deletion from this tombstone.
+    Tombstone.objects.create(
+        region_id=record.region_id, resource="development-records", object_id=record.pk
+    )
     record.delete()
     _delete_file_on_commit(storage, stored)
 
