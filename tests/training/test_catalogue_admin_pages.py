@@ -434,6 +434,7 @@ def test_recurring_sessions_through_the_page(region, admin, login):
 
 
 def _queries(client, target) -> int:
+    client.get(target)  # warm per-process caches (content types, sessions) first
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(target).status_code == 200
     return len(ctx.captured_queries)
@@ -540,3 +541,56 @@ def test_editing_keeps_a_speaker_deactivated_since(region, admin, login):
         _offering_post(name="Angkatan Baru", speakers=[str(speaker.pk)]),
     )
     assert "Narasumber yang dipilih tidak terdaftar (aktif) di wilayah ini." in _body(response)
+
+
+def test_every_admin_page_renders_for_the_admin(region, admin, login, unit):
+    offering = OfferingFactory(region=region)
+    program = offering.program
+    session = SessionFactory(region=region, offering=offering)
+    with scopes_disabled():
+        quota = OfferingUnitQuota.objects.create(
+            region=region, offering=offering, unit=unit, seats=2
+        )
+    client = login(admin)
+    pages = [
+        url("program_list", region),
+        url("program_create", region),
+        url("program_detail", region, program.pk),
+        url("program_edit", region, program.pk),
+        url("program_publish", region, program.pk),
+        url("program_archive", region, program.pk),
+        url("offering_create", region, program.pk),
+        url("offering_list", region),
+        url("offering_detail", region, offering.pk),
+        url("offering_edit", region, offering.pk),
+        url("offering_copy", region, offering.pk),
+        url("offering_open", region, offering.pk),
+        url("offering_start", region, offering.pk),
+        url("offering_cancel", region, offering.pk),
+        url("offering_quota_remove", region, quota.pk),
+        url("session_create", region, offering.pk),
+        url("session_recurring", region, offering.pk),
+        url("session_edit", region, session.pk),
+        url("session_cancel", region, session.pk),
+    ]
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    # Nothing changed by looking.
+    with scope(region=region):
+        offering.refresh_from_db()
+        session.refresh_from_db()
+    assert offering.status == Offering.Status.OPEN
+    assert session.status == Session.Status.SCHEDULED
+
+
+def test_national_viewer_browses_the_catalogue_without_enrol_buttons(region, login):
+    from tests.factories import UserFactory
+
+    viewer = UserFactory(is_national_viewer=True)
+    offering = OfferingFactory(region=region)
+    client = login(viewer)
+    assert client.get(url("catalogue", region)).status_code == 200
+    page = client.get(url("catalogue_program", region, offering.program.pk))
+    assert page.status_code == 200
+    assert reverse("training:offering_enrol", args=[region.slug, offering.pk]) not in _body(page)
+    assert client.get(url("program_list", region)).status_code == 403
