@@ -16,9 +16,7 @@ urlpatterns = [
     path("kelola/program/<int:pk>/ubah/", admin.program_edit, name="program_edit"),
     path("kelola/program/<int:pk>/terbitkan/", admin.program_publish, name="program_publish"),
     path("kelola/program/<int:pk>/arsipkan/", admin.program_archive, name="program_archive"),
-    path(
-        "kelola/program/<int:pk>/angkatan/baru/", admin.offering_create, name="offering_create"
-    ),
+    path("kelola/program/<int:pk>/angkatan/baru/", admin.offering_create, name="offering_create"),
     # Offerings (admin)
     path("kelola/angkatan/", admin.offering_list, name="offering_list"),
     path("kelola/angkatan/<int:pk>/", admin.offering_detail, name="offering_detail"),
