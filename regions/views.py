@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from training.selectors.home import home_summary
+
 from . import selectors
 from .permissions import region_employee_required
 
@@ -25,6 +27,9 @@ def region_home(request, region_slug):
         context["summary"] = selectors.region_summary(region=request.region)
     if access.is_supervisor:
         context["subordinates"] = selectors.employee_subordinates(employee=access.employee)
+    if access.employee is not None or access.is_admin:
+        # Training widgets: JP progress, upcoming sessions, recommendations, work waiting.
+        context["home"] = home_summary(access=access)
     return render(request, "regions/home.html", context)
 
 
