@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from regions.models import Notification
 from regions.notifications import Kind
 from tests.factories import EmployeeFactory, UnitFactory
 from tests.factories_catalogue import enrol, jakarta, notified
@@ -765,3 +766,30 @@ def test_weekly_pattern_refuses_end_time_before_start_time(in_region):
         )
     assert exc.value.message_dict["end_time"] == ["Jam selesai harus setelah jam mulai."]
     assert not Session.objects.exists()
+
+
+def test_generated_sessions_are_announced_once_per_participant(in_region, caplog):
+    caplog.set_level("INFO")
+    monday = _next_weekday(timezone.localdate() + dt.timedelta(days=14), 0)
+    offering = OfferingFactory(
+        region=in_region, start_date=monday, end_date=monday + dt.timedelta(days=20)
+    )
+    participant = enrol(offering, S.CONFIRMED)
+    services.session_create_recurring(
+        offering=offering,
+        title="Kelas",
+        first_date=monday,
+        weekdays=[0, 2],
+        weeks=3,
+        start_time=dt.time(9, 0),
+        end_time=dt.time(11, 0),
+    )
+    assert (Kind.OFFERING_CHANGED, participant.employee_id) in notified(caplog)
+    assert not any(kind == Kind.SESSION_CHANGED for kind, _ in notified(caplog))
+    with scopes_disabled():
+        assert (
+            Notification.objects.filter(
+                recipient=participant.employee, kind=Kind.OFFERING_CHANGED
+            ).count()
+            <= 1
+        )
