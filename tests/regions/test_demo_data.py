@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -14,6 +15,8 @@ from regions.models import Employee, Golongan, Membership, PositionType, Region,
 from regions.nip import parse_nip
 
 pytestmark = pytest.mark.django_db
+
+MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 SLUGS = {"tanjungbalai", "semarang", "binjai", "plaju"}
 G = Golongan
@@ -57,8 +60,10 @@ def counts() -> dict:
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
     """Load once for the module inside a transaction rolled back at the end; each test still
-    runs in its own savepoint (the `db` fixture), so a test's writes never reach the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    runs in its own savepoint (the `db` fixture), so a test's writes never reach the next.
+    Passwords are hashed like in every test (tests/conftest.py: MD5), so they verify."""
+    fast_hashing = override_settings(PASSWORD_HASHERS=[MD5_HASHER])
+    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
         yield run_command()
         transaction.set_rollback(True)
 
