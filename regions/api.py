@@ -24,17 +24,13 @@ GOLONGAN_LABELS = {value: label.split(" – ")[0] for value, label in Golongan.c
 # --- Employees ---------------------------------------------------------------------------------
 
 
-class EmployeeUnitDoc(serializers.Serializer):
-    id = serializers.IntegerField(help_text=L("ID unit kerja."))
-    code = serializers.CharField(help_text=L("Kode unit kerja."))
-    name = serializers.CharField(help_text=L("Nama unit kerja."))
-
-
 class EmployeeDoc(serializers.Serializer):
     id = serializers.IntegerField(help_text=L("ID pegawai."))
     nip = serializers.CharField(help_text=L("NIP (PNS) atau NI PPPK, 18 digit."))
     name = serializers.CharField(help_text=L("Nama lengkap."))
-    unit = EmployeeUnitDoc(help_text=L("Unit kerja."))
+    unit_id = serializers.IntegerField(help_text=L("ID unit kerja."))
+    unit_code = serializers.CharField(help_text=L("Kode unit kerja."))
+    unit_name = serializers.CharField(help_text=L("Nama unit kerja."))
     employment_type = serializers.ChoiceField(
         tuple(Employee.EmploymentType.values), help_text=L("pns atau pppk.")
     )
@@ -60,44 +56,22 @@ class EmployeeDoc(serializers.Serializer):
     updated_at = serializers.DateTimeField(help_text=L("Waktu perubahan terakhir."))
 
 
-EMPLOYEE_COLUMNS = (
-    "id",
-    "nip",
-    "name",
-    "unit_id",
-    "unit__code",
-    "unit__name",
-    "employment_type",
-    "golongan",
-    "pppk_grade",
-    "position",
-    "position_type",
-    "functional_level",
-    "is_active",
-    "updated_at",
+EMPLOYEE_FIELDS = (
+    ("id", "id"),
+    ("nip", "nip"),
+    ("name", "name"),
+    ("unit_id", "unit_id"),
+    ("unit_code", "unit__code"),
+    ("unit_name", "unit__name"),
+    ("employment_type", "employment_type"),
+    ("golongan", "golongan"),
+    ("pppk_grade", "pppk_grade"),
+    ("position", "position"),
+    ("position_type", "position_type"),
+    ("functional_level", "functional_level"),
+    ("is_active", "is_active"),
+    ("updated_at", "updated_at"),
 )
-
-
-def build_employees(rows):
-    labels = GOLONGAN_LABELS
-    return [
-        {
-            "id": r[0],
-            "nip": r[1],
-            "name": r[2],
-            "unit": {"id": r[3], "code": r[4], "name": r[5]},
-            "employment_type": r[6],
-            "golongan": r[7],
-            "golongan_label": labels.get(r[7]),
-            "pppk_grade": r[8],
-            "position": r[9],
-            "position_type": r[10],
-            "functional_level": r[11],
-            "is_active": r[12],
-            "updated_at": r[13],
-        }
-        for r in rows
-    ]
 
 
 EMPLOYEE_PARAMS = [
@@ -118,14 +92,16 @@ EMPLOYEE_PARAMS = [
 
 class EmployeeBase(ResourceView):
     keyset = Keyset("employees")
-    columns = EMPLOYEE_COLUMNS
-    stamp_index = len(EMPLOYEE_COLUMNS) - 1
+    fields = EMPLOYEE_FIELDS
 
     def base_queryset(self):
         return Employee.objects.all()
 
     def build(self, rows):
-        return build_employees(rows)
+        result = super().build(rows)
+        for item in result:
+            item["golongan_label"] = GOLONGAN_LABELS.get(item["golongan"])
+        return result
 
 
 class EmployeeListView(EmployeeBase):
@@ -185,32 +161,16 @@ class UnitDoc(serializers.Serializer):
     updated_at = serializers.DateTimeField(help_text=L("Waktu perubahan terakhir."))
 
 
-UNIT_COLUMNS = (
-    "id",
-    "code",
-    "name",
-    "kind",
-    "parent_id",
-    "parent__code",
-    "is_active",
-    "updated_at",
+UNIT_FIELDS = (
+    ("id", "id"),
+    ("code", "code"),
+    ("name", "name"),
+    ("kind", "kind"),
+    ("parent_id", "parent_id"),
+    ("parent_code", "parent__code"),
+    ("is_active", "is_active"),
+    ("updated_at", "updated_at"),
 )
-
-
-def build_units(rows):
-    return [
-        {
-            "id": r[0],
-            "code": r[1],
-            "name": r[2],
-            "kind": r[3],
-            "parent_id": r[4],
-            "parent_code": r[5],
-            "is_active": r[6],
-            "updated_at": r[7],
-        }
-        for r in rows
-    ]
 
 
 UNIT_PARAMS = [
@@ -223,14 +183,10 @@ UNIT_PARAMS = [
 
 class UnitBase(ResourceView):
     keyset = Keyset("units")
-    columns = UNIT_COLUMNS
-    stamp_index = len(UNIT_COLUMNS) - 1
+    fields = UNIT_FIELDS
 
     def base_queryset(self):
         return Unit.objects.all()
-
-    def build(self, rows):
-        return build_units(rows)
 
 
 class UnitListView(UnitBase):

@@ -9,8 +9,18 @@ run on the hot path. Every query runs inside the client's region scope (see
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, FloatField, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import (
+    Count,
+    F,
+    Field,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,8 +43,13 @@ L = gettext_lazy
 
 
 def _float(field: str):
-    """Decimals leave the database as floats: JSON numbers, serialised by orjson in C."""
-    return Cast(field, FloatField())
+    """Decimals leave the database as float8: JSON numbers, serialised by orjson in C.
+
+    A plain `Field` output (not FloatField) keeps Django from adding a per-value Python
+    converter: the driver already returns floats."""
+    return Func(
+        F(field), template="CAST(%(expressions)s AS double precision)", output_field=Field()
+    )
 
 
 def updated_since_param() -> Param:
@@ -77,41 +92,6 @@ def _detail_responses(item) -> dict:
 ENROLMENT_STATUSES = tuple(Enrolment.Status.values)
 
 
-class FormDoc(serializers.Serializer):
-    id = serializers.IntegerField(
-        help_text=L("ID bentuk pengembangan = `jenisDiklatId` SIASN (1–25).")
-    )
-    name = serializers.CharField(help_text=L("Nama bentuk pengembangan."))
-
-
-class EnrolmentOfferingDoc(serializers.Serializer):
-    id = serializers.IntegerField(help_text=L("ID angkatan."))
-    name = serializers.CharField(help_text=L("Nama angkatan, mis. 'Angkatan I'."))
-    start_date = serializers.DateField(help_text=L("Tanggal mulai angkatan."))
-    end_date = serializers.DateField(help_text=L("Tanggal selesai angkatan."))
-
-
-class EnrolmentProgrammeDoc(serializers.Serializer):
-    id = serializers.IntegerField(help_text=L("ID program."))
-    code = serializers.CharField(help_text=L("Kode program (unik di wilayah)."))
-    title = serializers.CharField(help_text=L("Judul program."))
-    jp = serializers.IntegerField(help_text=L("Jumlah JP program (1 JP = 45 menit)."))
-    form = FormDoc(help_text=L("Bentuk pengembangan kompetensi."))
-
-
-class UnitRefDoc(serializers.Serializer):
-    id = serializers.IntegerField(help_text=L("ID unit kerja."))
-    code = serializers.CharField(help_text=L("Kode unit kerja."))
-    name = serializers.CharField(help_text=L("Nama unit kerja."))
-
-
-class EnrolmentEmployeeDoc(serializers.Serializer):
-    id = serializers.IntegerField(help_text=L("ID pegawai."))
-    nip = serializers.CharField(help_text=L("NIP (PNS) atau NI PPPK, 18 digit."))
-    name = serializers.CharField(help_text=L("Nama lengkap."))
-    unit = UnitRefDoc(help_text=L("Unit kerja pegawai saat ini."))
-
-
 def _stamp(text):
     return serializers.DateTimeField(allow_null=True, help_text=text)
 
@@ -132,9 +112,24 @@ class EnrolmentDoc(serializers.Serializer):
     source = serializers.ChoiceField(
         tuple(Enrolment.Source.values), help_text=L("Asal pendaftaran: self, admin, api.")
     )
-    offering = EnrolmentOfferingDoc(help_text=L("Angkatan."))
-    programme = EnrolmentProgrammeDoc(help_text=L("Program angkatan."))
-    employee = EnrolmentEmployeeDoc(help_text=L("Peserta."))
+    offering_id = serializers.IntegerField(help_text=L("ID angkatan."))
+    offering_name = serializers.CharField(help_text=L("Nama angkatan, mis. 'Angkatan I'."))
+    offering_start_date = serializers.DateField(help_text=L("Tanggal mulai angkatan."))
+    offering_end_date = serializers.DateField(help_text=L("Tanggal selesai angkatan."))
+    programme_id = serializers.IntegerField(help_text=L("ID program."))
+    programme_code = serializers.CharField(help_text=L("Kode program (unik di wilayah)."))
+    programme_title = serializers.CharField(help_text=L("Judul program."))
+    programme_jp = serializers.IntegerField(help_text=L("Jumlah JP program (1 JP = 45 menit)."))
+    form_id = serializers.IntegerField(
+        help_text=L("Bentuk pengembangan = `jenisDiklatId` SIASN (1–25).")
+    )
+    form_name = serializers.CharField(help_text=L("Nama bentuk pengembangan."))
+    employee_id = serializers.IntegerField(help_text=L("ID pegawai."))
+    employee_nip = serializers.CharField(help_text=L("NIP (PNS) atau NI PPPK, 18 digit."))
+    employee_name = serializers.CharField(help_text=L("Nama lengkap peserta."))
+    unit_id = serializers.IntegerField(help_text=L("ID unit kerja peserta saat ini."))
+    unit_code = serializers.CharField(help_text=L("Kode unit kerja peserta."))
+    unit_name = serializers.CharField(help_text=L("Nama unit kerja peserta."))
     requested_at = serializers.DateTimeField(help_text=L("Waktu mendaftar."))
     decided_at = _stamp(L("Waktu disetujui/ditolak atasan atau admin."))
     confirmed_at = _stamp(L("Waktu mendapat kursi."))
@@ -154,78 +149,41 @@ class EnrolmentDoc(serializers.Serializer):
     )
 
 
-ENROLMENT_COLUMNS = (
-    "id",
-    "status",
-    "source",
-    "offering_id",
-    "offering__name",
-    "offering__start_date",
-    "offering__end_date",
-    "offering__program_id",
-    "offering__program__code",
-    "offering__program__title",
-    "offering__program__jp",
-    "offering__program__form_id",
-    "offering__program__form__name",
-    "employee_id",
-    "employee__nip",
-    "employee__name",
-    "employee__unit_id",
-    "employee__unit__code",
-    "employee__unit__name",
-    "requested_at",
-    "decided_at",
-    "confirmed_at",
-    "waitlisted_at",
-    "cancelled_at",
-    "completed_at",
-    _float("attendance_rate"),
-    _float("pre_test_score"),
-    _float("post_test_score"),
-    _float("jp_awarded"),
-    "certificate_number",
-    "created_at",
-    "updated_at",
+# (output key, values_list column): rows are `dict(zip(keys, row))`, built in C.
+ENROLMENT_FIELDS = (
+    ("id", "id"),
+    ("status", "status"),
+    ("source", "source"),
+    ("offering_id", "offering_id"),
+    ("offering_name", "offering__name"),
+    ("offering_start_date", "offering__start_date"),
+    ("offering_end_date", "offering__end_date"),
+    ("programme_id", "offering__program_id"),
+    ("programme_code", "offering__program__code"),
+    ("programme_title", "offering__program__title"),
+    ("programme_jp", "offering__program__jp"),
+    ("form_id", "offering__program__form_id"),
+    ("form_name", "offering__program__form__name"),
+    ("employee_id", "employee_id"),
+    ("employee_nip", "employee__nip"),
+    ("employee_name", "employee__name"),
+    ("unit_id", "employee__unit_id"),
+    ("unit_code", "employee__unit__code"),
+    ("unit_name", "employee__unit__name"),
+    ("requested_at", "requested_at"),
+    ("decided_at", "decided_at"),
+    ("confirmed_at", "confirmed_at"),
+    ("waitlisted_at", "waitlisted_at"),
+    ("cancelled_at", "cancelled_at"),
+    ("completed_at", "completed_at"),
+    ("attendance_rate", _float("attendance_rate")),
+    ("pre_test_score", _float("pre_test_score")),
+    ("post_test_score", _float("post_test_score")),
+    ("jp_awarded", _float("jp_awarded")),
+    ("certificate_number", "certificate_number"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
 )
-
-
-def build_enrolments(rows: list) -> list:
-    return [
-        {
-            "id": r[0],
-            "status": r[1],
-            "source": r[2],
-            "offering": {"id": r[3], "name": r[4], "start_date": r[5], "end_date": r[6]},
-            "programme": {
-                "id": r[7],
-                "code": r[8],
-                "title": r[9],
-                "jp": r[10],
-                "form": {"id": r[11], "name": r[12]},
-            },
-            "employee": {
-                "id": r[13],
-                "nip": r[14],
-                "name": r[15],
-                "unit": {"id": r[16], "code": r[17], "name": r[18]},
-            },
-            "requested_at": r[19],
-            "decided_at": r[20],
-            "confirmed_at": r[21],
-            "waitlisted_at": r[22],
-            "cancelled_at": r[23],
-            "completed_at": r[24],
-            "attendance_rate": r[25],
-            "pre_test_score": r[26],
-            "post_test_score": r[27],
-            "jp_awarded": r[28],
-            "certificate_number": r[29],
-            "created_at": r[30],
-            "updated_at": r[31],
-        }
-        for r in rows
-    ]
 
 
 ENROLMENT_PARAMS = [
@@ -355,14 +313,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 class EnrolmentBase(ResourceView):
     keyset = Keyset("enrolments")
-    columns = ENROLMENT_COLUMNS
-    stamp_index = len(ENROLMENT_COLUMNS) - 1
+    fields = ENROLMENT_FIELDS
 
     def base_queryset(self):
         return Enrolment.objects.all()
-
-    def build(self, rows):
-        return build_enrolments(rows)
 
 
 class EnrolmentListView(EnrolmentBase):
@@ -485,8 +439,8 @@ class EnrolmentListView(EnrolmentBase):
                 motivation=data.get("motivation", ""),
                 idempotency_key=key,
             )
-        rows = list(Enrolment.objects.filter(pk=enrolment.pk).values_list(*ENROLMENT_COLUMNS)[:1])
-        return Response(build_enrolments(rows)[0], status=200 if replay else 201)
+        rows = list(Enrolment.objects.filter(pk=enrolment.pk).values_list(*self.columns)[:1])
+        return Response(self.build(rows)[0], status=200 if replay else 201)
 
 
 class EnrolmentDetailView(EnrolmentBase):
@@ -504,19 +458,21 @@ class EnrolmentDetailView(EnrolmentBase):
 # --- Programmes --------------------------------------------------------------------------------
 
 
-class ProgrammeFormDoc(FormDoc):
-    kind = serializers.ChoiceField(("klasikal", "nonklasikal"), help_text=L("Kelompok bentuk."))
-    is_structural = serializers.BooleanField(
-        help_text=L("Pelatihan struktural kepemimpinan (riwayat diklat SIASN).")
-    )
-
-
 class ProgrammeDoc(serializers.Serializer):
     id = serializers.IntegerField(help_text=L("ID program."))
     code = serializers.CharField(help_text=L("Kode program (unik di wilayah)."))
     title = serializers.CharField(help_text=L("Judul program."))
     description = serializers.CharField(allow_blank=True, help_text=L("Deskripsi."))
-    form = ProgrammeFormDoc(help_text=L("Bentuk pengembangan kompetensi (ID = jenisDiklatId)."))
+    form_id = serializers.IntegerField(
+        help_text=L("Bentuk pengembangan = `jenisDiklatId` SIASN (1–25).")
+    )
+    form_name = serializers.CharField(help_text=L("Nama bentuk pengembangan."))
+    form_kind = serializers.ChoiceField(
+        ("klasikal", "nonklasikal"), help_text=L("Kelompok bentuk: klasikal atau nonklasikal.")
+    )
+    form_is_structural = serializers.BooleanField(
+        help_text=L("Pelatihan struktural kepemimpinan (riwayat diklat SIASN).")
+    )
     competency_type = serializers.CharField(
         help_text=L("Jenis kompetensi: teknis, manajerial, sosial_kultural.")
     )
@@ -527,50 +483,30 @@ class ProgrammeDoc(serializers.Serializer):
     status = serializers.ChoiceField(
         tuple(Program.Status.values), help_text=L("draft, published, archived.")
     )
-    provider = serializers.CharField(
+    provider_name = serializers.CharField(
         allow_null=True, help_text=L("Nama mitra penyelenggara, atau null.")
     )
     created_at = serializers.DateTimeField(help_text=L("Waktu dibuat."))
     updated_at = serializers.DateTimeField(help_text=L("Waktu perubahan terakhir."))
 
 
-PROGRAMME_COLUMNS = (
-    "id",
-    "code",
-    "title",
-    "description",
-    "form_id",
-    "form__name",
-    "form__kind",
-    "form__is_structural",
-    "competency_type",
-    "jp",
-    "delivery_mode",
-    "status",
-    "provider__name",
-    "created_at",
-    "updated_at",
+PROGRAMME_FIELDS = (
+    ("id", "id"),
+    ("code", "code"),
+    ("title", "title"),
+    ("description", "description"),
+    ("form_id", "form_id"),
+    ("form_name", "form__name"),
+    ("form_kind", "form__kind"),
+    ("form_is_structural", "form__is_structural"),
+    ("competency_type", "competency_type"),
+    ("jp", "jp"),
+    ("delivery_mode", "delivery_mode"),
+    ("status", "status"),
+    ("provider_name", "provider__name"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
 )
-
-
-def build_programmes(rows):
-    return [
-        {
-            "id": r[0],
-            "code": r[1],
-            "title": r[2],
-            "description": r[3],
-            "form": {"id": r[4], "name": r[5], "kind": r[6], "is_structural": r[7]},
-            "competency_type": r[8],
-            "jp": r[9],
-            "delivery_mode": r[10],
-            "status": r[11],
-            "provider": r[12],
-            "created_at": r[13],
-            "updated_at": r[14],
-        }
-        for r in rows
-    ]
 
 
 PROGRAMME_STATUSES = tuple(Program.Status.values)
@@ -591,14 +527,10 @@ PROGRAMME_PARAMS = [
 
 class ProgrammeBase(ResourceView):
     keyset = Keyset("programmes")
-    columns = PROGRAMME_COLUMNS
-    stamp_index = len(PROGRAMME_COLUMNS) - 1
+    fields = PROGRAMME_FIELDS
 
     def base_queryset(self):
         return Program.objects.all()
-
-    def build(self, rows):
-        return build_programmes(rows)
 
 
 class ProgrammeListView(ProgrammeBase):
@@ -652,15 +584,11 @@ class SessionDoc(serializers.Serializer):
     speaker = serializers.CharField(allow_null=True, help_text=L("Nama narasumber, atau null."))
 
 
-class OfferingProgrammeDoc(serializers.Serializer):
-    id = serializers.IntegerField(help_text=L("ID program."))
-    code = serializers.CharField(help_text=L("Kode program."))
-    title = serializers.CharField(help_text=L("Judul program."))
-
-
 class OfferingDoc(serializers.Serializer):
     id = serializers.IntegerField(help_text=L("ID angkatan."))
-    programme = OfferingProgrammeDoc(help_text=L("Program."))
+    programme_id = serializers.IntegerField(help_text=L("ID program."))
+    programme_code = serializers.CharField(help_text=L("Kode program."))
+    programme_title = serializers.CharField(help_text=L("Judul program."))
     name = serializers.CharField(help_text=L("Nama angkatan."))
     status = serializers.ChoiceField(
         tuple(Offering.Status.values),
@@ -721,44 +649,44 @@ def _reserved_seats():
     )
 
 
-OFFERING_COLUMNS = (
-    "id",
-    "program_id",
-    "program__code",
-    "program__title",
-    "name",
-    "status",
-    "start_date",
-    "end_date",
-    "enrolment_opens",
-    "enrolment_closes",
-    "seats",
-    "reserved",
-    "taken",
-    "requires_approval",
-    "has_waitlist",
-    "is_international",
-    "venue",
-    "cancel_reason",
-    "created_at",
-    "updated_at",
+OFFERING_FIELDS = (
+    ("id", "id"),
+    ("programme_id", "program_id"),
+    ("programme_code", "program__code"),
+    ("programme_title", "program__title"),
+    ("name", "name"),
+    ("status", "status"),
+    ("start_date", "start_date"),
+    ("end_date", "end_date"),
+    ("enrolment_opens", "enrolment_opens"),
+    ("enrolment_closes", "enrolment_closes"),
+    ("seats", "seats"),
+    ("reserved_seats", "reserved"),
+    ("seats_taken", "taken"),
+    ("requires_approval", "requires_approval"),
+    ("has_waitlist", "has_waitlist"),
+    ("is_international", "is_international"),
+    ("venue", "venue"),
+    ("cancel_reason", "cancel_reason"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
 )
+SESSION_KEYS = ("id", "title", "starts_at", "ends_at", "location", "status", "speaker")
 
 
 class OfferingBase(ResourceView):
     keyset = Keyset("offerings")
-    columns = OFFERING_COLUMNS
-    stamp_index = len(OFFERING_COLUMNS) - 1
+    fields = OFFERING_FIELDS
 
     def base_queryset(self):
         return Offering.objects.annotate(reserved=_reserved_seats(), taken=_seats_taken())
 
     def build(self, rows):
+        """Rows plus their sessions (one more query for the whole page) and seats left."""
         sessions = {}
         if rows:
-            ids = [r[0] for r in rows]
-            for s in (
-                TrainingSession.objects.filter(offering_id__in=ids)
+            found = (
+                TrainingSession.objects.filter(offering_id__in=[r[0] for r in rows])
                 .order_by("starts_at", "id")
                 .values_list(
                     "offering_id",
@@ -770,43 +698,16 @@ class OfferingBase(ResourceView):
                     "status",
                     "speaker__name",
                 )
-            ):
-                sessions.setdefault(s[0], []).append(
-                    {
-                        "id": s[1],
-                        "title": s[2],
-                        "starts_at": s[3],
-                        "ends_at": s[4],
-                        "location": s[5],
-                        "status": s[6],
-                        "speaker": s[7],
-                    }
-                )
-        return [
-            {
-                "id": r[0],
-                "programme": {"id": r[1], "code": r[2], "title": r[3]},
-                "name": r[4],
-                "status": r[5],
-                "start_date": r[6],
-                "end_date": r[7],
-                "enrolment_opens": r[8],
-                "enrolment_closes": r[9],
-                "seats": r[10],
-                "reserved_seats": r[11],
-                "seats_taken": r[12],
-                "seats_left": max(r[10] + r[11] - r[12], 0),
-                "requires_approval": r[13],
-                "has_waitlist": r[14],
-                "is_international": r[15],
-                "venue": r[16],
-                "cancel_reason": r[17],
-                "sessions": sessions.get(r[0], []),
-                "created_at": r[18],
-                "updated_at": r[19],
-            }
-            for r in rows
-        ]
+            )
+            for s in found:
+                sessions.setdefault(s[0], []).append(dict(zip(SESSION_KEYS, s[1:], strict=True)))
+        result = super().build(rows)
+        for item in result:
+            item["seats_left"] = max(
+                item["seats"] + item["reserved_seats"] - item["seats_taken"], 0
+            )
+            item["sessions"] = sessions.get(item["id"], [])
+        return result
 
 
 OFFERING_STATUSES = tuple(Offering.Status.values)
@@ -870,15 +771,11 @@ class OfferingDetailView(OfferingBase):
 # --- Development records (JP ledger) -----------------------------------------------------------
 
 
-class RecordEmployeeDoc(serializers.Serializer):
-    id = serializers.IntegerField(help_text=L("ID pegawai."))
-    nip = serializers.CharField(help_text=L("NIP / NI PPPK."))
-    name = serializers.CharField(help_text=L("Nama lengkap."))
-
-
 class DevelopmentRecordDoc(serializers.Serializer):
     id = serializers.IntegerField(help_text=L("ID riwayat."))
-    employee = RecordEmployeeDoc(help_text=L("Pegawai."))
+    employee_id = serializers.IntegerField(help_text=L("ID pegawai."))
+    employee_nip = serializers.CharField(help_text=L("NIP / NI PPPK."))
+    employee_name = serializers.CharField(help_text=L("Nama lengkap."))
     year = serializers.IntegerField(help_text=L("Tahun yang dihitung."))
     source = serializers.ChoiceField(
         tuple(DevelopmentRecord.Source.values),
@@ -889,7 +786,10 @@ class DevelopmentRecordDoc(serializers.Serializer):
     )
     programme_id = serializers.IntegerField(allow_null=True, help_text=L("ID program, atau null."))
     title = serializers.CharField(help_text=L("Nama kegiatan."))
-    form = FormDoc(help_text=L("Bentuk pengembangan (ID = jenisDiklatId SIASN)."))
+    form_id = serializers.IntegerField(
+        help_text=L("Bentuk pengembangan = `jenisDiklatId` SIASN (1–25).")
+    )
+    form_name = serializers.CharField(help_text=L("Nama bentuk pengembangan."))
     organiser = serializers.CharField(help_text=L("Penyelenggara."))
     start_date = serializers.DateField(help_text=L("Tanggal mulai."))
     end_date = serializers.DateField(help_text=L("Tanggal selesai."))
@@ -909,55 +809,29 @@ class DevelopmentRecordDoc(serializers.Serializer):
     updated_at = serializers.DateTimeField(help_text=L("Waktu perubahan terakhir."))
 
 
-RECORD_COLUMNS = (
-    "id",
-    "employee_id",
-    "employee__nip",
-    "employee__name",
-    "year",
-    "source",
-    "enrolment_id",
-    "program_id",
-    "title",
-    "form_id",
-    "form__name",
-    "organiser",
-    "start_date",
-    "end_date",
-    _float("jp"),
-    "is_international",
-    "certificate_number",
-    "status",
-    "verified_at",
-    "created_at",
-    "updated_at",
+RECORD_FIELDS = (
+    ("id", "id"),
+    ("employee_id", "employee_id"),
+    ("employee_nip", "employee__nip"),
+    ("employee_name", "employee__name"),
+    ("year", "year"),
+    ("source", "source"),
+    ("enrolment_id", "enrolment_id"),
+    ("programme_id", "program_id"),
+    ("title", "title"),
+    ("form_id", "form_id"),
+    ("form_name", "form__name"),
+    ("organiser", "organiser"),
+    ("start_date", "start_date"),
+    ("end_date", "end_date"),
+    ("jp", _float("jp")),
+    ("is_international", "is_international"),
+    ("certificate_number", "certificate_number"),
+    ("status", "status"),
+    ("verified_at", "verified_at"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
 )
-
-
-def build_records(rows):
-    return [
-        {
-            "id": r[0],
-            "employee": {"id": r[1], "nip": r[2], "name": r[3]},
-            "year": r[4],
-            "source": r[5],
-            "enrolment_id": r[6],
-            "programme_id": r[7],
-            "title": r[8],
-            "form": {"id": r[9], "name": r[10]},
-            "organiser": r[11],
-            "start_date": r[12],
-            "end_date": r[13],
-            "jp": r[14],
-            "is_international": r[15],
-            "certificate_number": r[16],
-            "status": r[17],
-            "verified_at": r[18],
-            "created_at": r[19],
-            "updated_at": r[20],
-        }
-        for r in rows
-    ]
 
 
 RECORD_STATUSES = tuple(DevelopmentRecord.Status.values)
@@ -987,14 +861,10 @@ RECORD_PARAMS = [
 
 class RecordBase(ResourceView):
     keyset = Keyset("development-records")
-    columns = RECORD_COLUMNS
-    stamp_index = len(RECORD_COLUMNS) - 1
+    fields = RECORD_FIELDS
 
     def base_queryset(self):
         return DevelopmentRecord.objects.all()
-
-    def build(self, rows):
-        return build_records(rows)
 
 
 class DevelopmentRecordListView(RecordBase):

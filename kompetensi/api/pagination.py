@@ -23,7 +23,9 @@ import datetime as dt
 
 import orjson
 from django.conf import settings
-from django.db.models import Q
+from django.db import connections
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,6 +87,22 @@ def decode_cursor(resource: str, cursor: str, *, with_timestamp: bool = True):
     return (stamp, pk) if with_timestamp else pk
 
 
+def _row_after(queryset, stamp_field: str, stamp: dt.datetime, pk: int) -> RawSQL:
+    """`(stamp, id) > (%s, %s)`: a row-value comparison, which PostgreSQL answers as one range
+    of the (region, stamp, id) index (SQLite understands it too)."""
+    connection = connections[queryset.db]
+    meta = queryset.model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    column = quote(meta.get_field(stamp_field).column)
+    key = quote(meta.pk.column)
+    return RawSQL(
+        f"({table}.{column}, {table}.{key}) > (%s, %s)",
+        (connection.ops.adapt_datetimefield_value(stamp), pk),
+        output_field=BooleanField(),
+    )
+
+
 class Keyset:
     """How one list pages: the resource name (in cursors), the timestamp field ('updated_at',
     'deleted_at', or None for id order) and the positions of timestamp and id in each row."""
@@ -107,11 +125,7 @@ class Keyset:
             queryset = queryset.filter(**{f"{f}__lt": timezone.now() - sync_lag()})
         if cursor:
             stamp, pk = decode_cursor(self.resource, cursor)
-            # `stamp >= x AND (stamp > x OR id > n)`: the first half is an index range
-            # condition on (region, stamp, id); the second drops the rows already sent.
-            queryset = queryset.filter(
-                Q(**{f"{f}__gte": stamp}) & (Q(**{f"{f}__gt": stamp}) | Q(pk__gt=pk))
-            )
+            queryset = queryset.filter(_row_after(queryset, f, stamp, pk))
         return queryset.order_by(f, "pk")
 
     def page(
