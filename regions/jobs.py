@@ -38,7 +38,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from .models import Employee, Membership, Notification, Region
-from .notifications import Kind, deliveries_sweep, notify
+from .notifications import Kind, deliveries_sweep, notify, region_path
 
 logger = logging.getLogger(__name__)
 
@@ -356,6 +356,11 @@ def jp_target_alerts(*, now=None, regions=None, batch_size=None) -> int:
     for region in _regions(regions):
         with scope(region=region):
             target = Decimal(region.jp_target)
+            links = {
+                "self": region_path("training:my_jp", region.slug),
+                "team": region_path("training:team_jp", region.slug),
+                "region": region_path("evaluations:report_list", region.slug),
+            }
             teams: dict[int, list[dict]] = defaultdict(list)
             behind_count = 0
             total_shortfall = Decimal(0)
@@ -387,6 +392,7 @@ def jp_target_alerts(*, now=None, regions=None, batch_size=None) -> int:
                                 "subject": people[row["pk"]],
                                 "context": {
                                     "audience": "self",
+                                    "url": links["self"],
                                     "year": year,
                                     "jp": row["jp"],
                                     "target": target,
@@ -415,6 +421,7 @@ def jp_target_alerts(*, now=None, regions=None, batch_size=None) -> int:
                                 "subject": supervisor,
                                 "context": {
                                     "audience": "team",
+                                    "url": links["team"],
                                     "year": year,
                                     "target": target,
                                     "count": len(teams[supervisor.pk]),
@@ -439,6 +446,7 @@ def jp_target_alerts(*, now=None, regions=None, batch_size=None) -> int:
                                 "subject": admin,
                                 "context": {
                                     "audience": "region",
+                                    "url": links["region"],
                                     "year": year,
                                     "target": target,
                                     "count": behind_count,

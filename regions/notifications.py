@@ -36,6 +36,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -109,29 +110,54 @@ KIND_ICONS = {
     "report": "bi-file-earmark-text",
 }
 
-# Page opened from a notification when the caller gave no `url`: (url name, subject kwarg).
-# A name no area has built yet is skipped; the notification's own page is used instead.
-DEFAULT_TARGETS: dict[str, tuple[str, str | None]] = {
-    Kind.ENROLMENT_CONFIRMED: ("training:my_enrolments", None),
-    Kind.ENROLMENT_APPROVED: ("training:my_enrolments", None),
-    Kind.ENROLMENT_REJECTED: ("training:my_enrolments", None),
-    Kind.ENROLMENT_WAITLISTED: ("training:my_enrolments", None),
-    Kind.ENROLMENT_PROMOTED: ("training:my_enrolments", None),
-    Kind.ENROLMENT_CANCELLED: ("training:my_enrolments", None),
-    Kind.ENROLMENT_COMPLETED: ("training:my_jp", None),
-    Kind.OFFERING_CHANGED: ("training:my_enrolments", None),
-    Kind.OFFERING_CANCELLED: ("training:my_enrolments", None),
-    Kind.SESSION_CHANGED: ("training:my_enrolments", None),
-    Kind.SESSION_CANCELLED: ("training:my_enrolments", None),
-    Kind.SESSION_REMINDER: ("training:my_enrolments", None),
-    Kind.CERTIFICATE_READY: ("training:my_enrolments", None),
-    Kind.RECORD_VERIFIED: ("training:record_detail", "record_id"),
-    Kind.RECORD_REJECTED: ("training:record_detail", "record_id"),
-    Kind.PLAN_SUBMITTED: ("training:team_plan_decide", "plan_id"),
-    Kind.PLAN_APPROVED: ("training:plan_mine", None),
-    Kind.PLAN_RETURNED: ("training:plan_mine", None),
-    Kind.WINDOW_CLOSING: ("training:offering_detail", "pk"),
+# Page opened from a notification when the caller gave no `url`: (url name, URL kwarg taking the
+# subject's pk, the subject's model). A page no area has built yet, or a subject of another
+# model, falls back to the notification's own page.
+DEFAULT_TARGETS: dict[str, tuple[str, str | None, str | None]] = {
+    Kind.ENROLMENT_REQUESTED: ("training:approval_decide", "enrolment_id", "training.enrolment"),
+    Kind.ENROLMENT_CONFIRMED: (
+        "training:my_enrolment_detail",
+        "enrolment_id",
+        "training.enrolment",
+    ),
+    Kind.ENROLMENT_APPROVED: ("training:my_enrolment_detail", "enrolment_id", "training.enrolment"),
+    Kind.ENROLMENT_REJECTED: ("training:my_enrolment_detail", "enrolment_id", "training.enrolment"),
+    Kind.ENROLMENT_WAITLISTED: (
+        "training:my_enrolment_detail",
+        "enrolment_id",
+        "training.enrolment",
+    ),
+    Kind.ENROLMENT_PROMOTED: ("training:my_enrolment_detail", "enrolment_id", "training.enrolment"),
+    Kind.ENROLMENT_CANCELLED: (
+        "training:my_enrolment_detail",
+        "enrolment_id",
+        "training.enrolment",
+    ),
+    Kind.ENROLMENT_COMPLETED: ("training:my_jp", None, None),
+    Kind.CERTIFICATE_READY: ("training:my_enrolment_detail", "enrolment_id", "training.enrolment"),
+    Kind.OFFERING_CHANGED: ("training:my_enrolments", None, None),
+    Kind.OFFERING_CANCELLED: ("training:my_enrolments", None, None),
+    Kind.SESSION_CHANGED: ("training:my_enrolments", None, None),
+    Kind.SESSION_CANCELLED: ("training:my_enrolments", None, None),
+    Kind.SESSION_REMINDER: ("training:my_enrolments", None, None),
+    Kind.RECORD_VERIFIED: ("training:record_detail", "record_id", "training.developmentrecord"),
+    Kind.RECORD_REJECTED: ("training:record_detail", "record_id", "training.developmentrecord"),
+    Kind.PLAN_SUBMITTED: ("training:team_plan_decide", "plan_id", "training.developmentplan"),
+    Kind.PLAN_APPROVED: ("training:plan_mine", None, None),
+    Kind.PLAN_RETURNED: ("training:plan_mine", None, None),
+    Kind.APPROVAL_PENDING: ("training:approval_list", None, None),
+    Kind.WINDOW_CLOSING: ("training:offering_detail", "pk", "training.offering"),
+    Kind.REPORT_READY: ("evaluations:report_list", None, None),
 }
+
+
+def region_path(name: str, region_slug: str, **kwargs) -> str:
+    """The path of a region page, or "" when no area has built that page (yet)."""
+    try:
+        return reverse(name, kwargs={"region_slug": region_slug, **kwargs})
+    except NoReverseMatch:
+        return ""
+
 
 # Kinds whose email carries a calendar invitation (REQUEST) or cancellation (CANCEL).
 INVITE_KINDS = {
@@ -155,6 +181,11 @@ CHANGED_FIELD_LABELS = {
     "title": _("judul"),
     "speaker": _("narasumber"),
 }
+
+# After a broker error, publishing is skipped for a while (the sweep sends later), so an outage
+# does not make each notify() of a large transaction wait for its own connection timeout.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
 
 PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
@@ -316,16 +347,12 @@ def _default_target(kind: str, parts: SubjectParts, region_slug: str) -> str:
     target = DEFAULT_TARGETS.get(kind)
     if target is None:
         return ""
-    name, kwarg = target
-    kwargs = {"region_slug": region_slug}
-    if kwarg:
-        if parts.obj is None:
-            return ""
-        kwargs[kwarg] = parts.obj.pk
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
+    name, kwarg, model = target
+    if not kwarg:
+        return region_path(name, region_slug)
+    if parts.obj is None or parts.obj._meta.label_lower != model:
         return ""
+    return region_path(name, region_slug, **{kwarg: parts.obj.pk})
 
 
 def _load_subject(notification):
@@ -425,8 +452,13 @@ def _broker_errors() -> tuple[type[BaseException], ...]:
 def deliveries_enqueue(*, delivery_ids) -> int:
     """Queue a send task per delivery. Never raises: with the broker down the deliveries stay
     pending and the sweep queues them later. Returns how many were queued."""
+    global _broker_down_until
     from .tasks import send_delivery
 
+    eager = send_delivery.app.conf.task_always_eager
+    if not eager and time.monotonic() < _broker_down_until:
+        logger.info("Broker recently unavailable; %d deliveries left pending.", len(delivery_ids))
+        return 0
     broker_errors = _broker_errors()
     queued = 0
     for delivery_id in delivery_ids:
@@ -435,6 +467,7 @@ def deliveries_enqueue(*, delivery_ids) -> int:
                 args=[delivery_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY
             )
         except broker_errors as exc:
+            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
             logger.warning(
                 "Broker unavailable (%s); %d notification deliveries left pending for the sweep.",
                 exc,
@@ -446,6 +479,12 @@ def deliveries_enqueue(*, delivery_ids) -> int:
             logger.exception("Sending notification delivery %s failed", delivery_id)
         queued += 1
     return queued
+
+
+def broker_backoff_reset() -> None:
+    """Forget a past broker error (tests, or an operator who knows the broker is back)."""
+    global _broker_down_until
+    _broker_down_until = 0.0
 
 
 def delivery_send(*, delivery_id: int) -> str:

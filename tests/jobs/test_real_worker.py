@@ -33,7 +33,7 @@ from django_scopes import scope
 from kompetensi.celery import app
 from regions.models import Notification, NotificationDelivery
 from regions.notification_channels import SLOW_CHANNEL_ENV
-from regions.notifications import Kind, notify
+from regions.notifications import Kind, broker_backoff_reset, notify
 from regions.tasks import session_reminders, sweep_deliveries
 from tests.factories import EmployeeFactory
 from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
@@ -130,6 +130,7 @@ def stack(tmp_path, settings):
     conf.task_always_eager = False
     conf.task_default_queue = queue
     _forget_connections()
+    broker_backoff_reset()
     workers: list[Worker] = []
 
     def start(name: str, **kwargs) -> Worker:

@@ -90,14 +90,15 @@ def test_confirmation_email_is_indonesian_with_link_html_and_meeting_request(
     assert message.subject == "Pendaftaran terkonfirmasi: Pelayanan Publik Prima"
     assert "Yth. Siti Aminah," in message.body
     assert "Pendaftaran Anda telah terkonfirmasi" in message.body
-    assert f"https://kompetensi.semarangkota.go.id/{region.slug}/pendaftaran-saya/" in message.body
+    link = f"https://kompetensi.semarangkota.go.id/{region.slug}/pendaftaran-saya/{enrolment.pk}/"
+    assert link in message.body
     assert "Aula BKPP" in message.body
     assert message.extra_headers["Message-ID"] == (
         f"<notification-{notification.pk}.email@kompetensi.semarangkota.go.id>"
     )
     html = dict((m, c) for c, m in message.alternatives)["text/html"]
     assert "<h1" in html and "Pendaftaran terkonfirmasi" in html
-    assert f'href="https://kompetensi.semarangkota.go.id/{region.slug}/pendaftaran-saya/"' in html
+    assert f'href="{link}"' in html
 
     parsed, alternative, attachments = _calendar_parts(message)
     assert len(alternative) == 1

@@ -12,7 +12,13 @@ from django_scopes import scope
 from kompetensi.celery import app
 from regions import notification_channels
 from regions.models import Notification, NotificationDelivery
-from regions.notifications import Kind, deliveries_sweep, delivery_send, notify
+from regions.notifications import (
+    Kind,
+    broker_backoff_reset,
+    deliveries_sweep,
+    delivery_send,
+    notify,
+)
 from regions.tasks import send_delivery
 from tests.factories import EmployeeFactory
 from tests.factories_training import EnrolmentFactory
@@ -265,6 +271,7 @@ def broker_down():
     for key, value in saved.items():
         conf[key] = value
     _reset_connections()
+    broker_backoff_reset()
 
 
 def _reset_connections():
@@ -288,6 +295,20 @@ def test_broker_down_notify_succeeds_and_the_sweep_sends_later(
         assert deliveries_sweep(now=later) == 0
     email.refresh_from_db()
     assert email.status == Status.PENDING
+
+
+def test_during_an_outage_later_notifications_do_not_wait_for_the_broker_again(
+    region, employee, enrolment, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(employee, enrolment, key="first")
+        _notify(employee, enrolment, key="second")
+    assert "Broker unavailable" in caplog.text
+    assert "Broker recently unavailable; 1 deliveries left pending." in caplog.text
+    with scope(region=region):
+        assert set(
+            NotificationDelivery.objects.filter(channel="email").values_list("status", flat=True)
+        ) == {Status.PENDING}
 
 
 def test_sweep_sends_what_the_broker_outage_left_behind(

@@ -112,7 +112,7 @@ def test_detail_marks_read_and_shows_the_message(region, employee, login):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Pendaftaran Anda telah terkonfirmasi" in body
-    assert f'href="/{region.slug}/pendaftaran-saya/"' in body
+    assert f'href="/{region.slug}/pendaftaran-saya/{notification.subject_id}/"' in body
     notification.refresh_from_db()
     assert notification.read_at is not None
 
