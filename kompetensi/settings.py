@@ -116,6 +116,7 @@ LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth: log in by email or NIP (the username), no open sign-up.
 ACCOUNT_ADAPTER = "regions.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "regions.adapters.user_display"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

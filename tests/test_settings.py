@@ -45,3 +45,17 @@ def test_defaults_are_indonesian_jakarta_and_eager_tasks(settings):
     assert settings.LANGUAGE_CODE == "id"
     assert settings.TIME_ZONE == "Asia/Jakarta"
     assert [code for code, _ in settings.LANGUAGES] == ["id", "en"]
+
+
+def test_collectstatic_works_with_production_storage(tmp_path):
+    """The hashed-name storage fails on a file that references a missing one (e.g. a .map)."""
+    result = _manage(
+        "collectstatic",
+        "--noinput",
+        "-v0",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
