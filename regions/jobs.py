@@ -38,7 +38,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from .models import Employee, Membership, Notification, Region
-from .notifications import Kind, deliveries_sweep, notify, region_path
+from .notifications import Kind, deliveries_sweep, notify_once, region_path
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,8 @@ def _keyset(qs, batch_size: int, key: str = "pk") -> Iterator[list]:
 
 def _notify_new(items: list[tuple[str, dict]]) -> int:
     """notify() each (dedup_key, kwargs) not recorded yet, in one transaction per batch, so
-    deliveries are queued when the batch commits. Returns how many were new."""
+    deliveries are queued when the batch commits. Returns how many this call recorded (a
+    concurrent run of the same job records the others)."""
     if not items:
         return 0
     known = set(
@@ -94,8 +95,8 @@ def _notify_new(items: list[tuple[str, dict]]) -> int:
         for key, kwargs in items:
             if key in known:
                 continue
-            notify(dedup_key=key, **kwargs)
-            created += 1
+            _notification, new = notify_once(dedup_key=key, **kwargs)
+            created += new
     return created
 
 

@@ -374,10 +374,18 @@ def notify(*, recipient, kind: str, subject=None, context: dict | None = None, d
     `dedup_key` makes the call idempotent: a second call with the same key sends nothing and
     returns the first notification. Deliveries are queued after the transaction commits.
     """
+    notification, _created = notify_once(
+        recipient=recipient, kind=kind, subject=subject, context=context, dedup_key=dedup_key
+    )
+    return notification
+
+
+def notify_once(*, recipient, kind: str, subject=None, context=None, dedup_key: str = ""):
+    """notify(), also telling whether this call recorded it: (notification, created)."""
     from .models import Notification, NotificationDelivery
 
     if recipient is None:
-        return None
+        return None, False
     kind = str(kind)
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -386,7 +394,7 @@ def notify(*, recipient, kind: str, subject=None, context: dict | None = None, d
     with scope(region=region):
         existing = Notification.objects.filter(region=region, dedup_key=key).first()
         if existing is not None:
-            return existing
+            return existing, False
         parts = _subject_parts(subject)
         stored = _encode(dict(context or {}))
         stored["_about"] = _about(parts, recipient)
@@ -426,11 +434,11 @@ def notify(*, recipient, kind: str, subject=None, context: dict | None = None, d
                 )
         except IntegrityError:
             # Someone recorded the same event at the same moment: theirs wins.
-            return Notification.objects.filter(region=region, dedup_key=key).first()
+            return Notification.objects.filter(region=region, dedup_key=key).first(), False
         pending = [d.pk for d in deliveries if d.status == NotificationDelivery.Status.PENDING]
     if pending:
         transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=pending), robust=True)
-    return notification
+    return notification, True
 
 
 # --- Delivery ----------------------------------------------------------------------------------
