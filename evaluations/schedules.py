@@ -1,0 +1,78 @@
+"""Default beat schedules of the evaluations app, created after `migrate` (django-celery-beat).
+
+A superuser sees and adjusts them in Django admin (Periodic tasks). Creation is idempotent and
+never overwrites: a task that already has a periodic task (whatever its name, schedule or
+enabled flag) is left alone. To switch one off, disable it rather than delete it; a deleted one
+comes back at the next `migrate`.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+logger = logging.getLogger(__name__)
+
+# task name -> (title shown in admin, schedule, description)
+DEFAULT_SCHEDULES = {
+    "evaluations.tasks.generate_monthly_reports": (
+        "Laporan bulanan wilayah",
+        # The first week of each month: the first run makes and emails the reports, the others
+        # only catch up a region that failed (the run is idempotent).
+        {"crontab": {"minute": "0", "hour": "2", "day_of_month": "1-7"}},
+        "Membuat laporan bulanan (PDF) bulan sebelumnya untuk setiap wilayah aktif, "
+        "menyimpannya, dan mengirimkannya sekali ke admin wilayah.",
+    ),
+    "evaluations.tasks.requeue_jobs": (
+        "Antrekan ulang proses latar belakang yang tertunda",
+        {"interval": (5, "minutes")},
+        "Mengantrekan kembali ekspor, impor, atau laporan yang belum diambil worker "
+        "(broker sempat mati) atau yang worker-nya berhenti di tengah jalan.",
+    ),
+}
+
+
+def ensure_default_schedules(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Create the missing periodic tasks; returns the task names created."""
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+    if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
+        return []
+    created = []
+    with transaction.atomic(using=using):
+        for task, (title, schedule, description) in DEFAULT_SCHEDULES.items():
+            if PeriodicTask.objects.using(using).filter(task=task).exists():
+                continue
+            fields = {}
+            if "interval" in schedule:
+                every, period = schedule["interval"]
+                fields["interval"], _ = IntervalSchedule.objects.using(using).get_or_create(
+                    every=every, period=period
+                )
+            else:
+                cron = {
+                    "minute": "*",
+                    "hour": "*",
+                    "day_of_week": "*",
+                    "day_of_month": "*",
+                    "month_of_year": "*",
+                    **schedule["crontab"],
+                }
+                fields["crontab"], _ = CrontabSchedule.objects.using(using).get_or_create(
+                    timezone=settings.TIME_ZONE, **cron
+                )
+            name = title
+            if PeriodicTask.objects.using(using).filter(name=name).exists():
+                name = f"{title} ({task})"
+            PeriodicTask.objects.using(using).create(
+                name=name, task=task, description=description, **fields
+            )
+            created.append(task)
+    if created:
+        logger.info("Created default beat schedules: %s", ", ".join(created))
+    return created
+
+
+def create_default_schedules(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate receiver (connected in EvaluationsConfig.ready)."""
+    ensure_default_schedules(using=using)

@@ -1,0 +1,1 @@
+"""Writes of the evaluations app: background jobs (jobs.py) and region reports (reports.py)."""
