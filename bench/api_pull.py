@@ -9,8 +9,9 @@ What it does (shared/PERFORMANCE.md, "API full sync"):
 2. Starts gunicorn (2 sync workers) twice on the same settings: once serving the Django app,
    once serving the "paged raw floor" defined below — a tiny WSGI app doing the same keyset
    pages `(updated_at, id) > (…)` over the same rows, joins and columns with psycopg2 + orjson.
-3. Pulls every enrolment page by page (a client that parses each page with orjson), API and
-   floor alternately, `--runs` times each, and prints rows/s of each, medians and the ratio.
+3. Pulls every enrolment page by page (a client that parses each page with orjson), the API
+   and the floor interleaved page by page (so load from elsewhere hits both alike), `--runs`
+   times, and prints rows/s of each per run, the medians and the ratio.
 
 Figures, not a test: run it on an otherwise idle machine and quote medians and the ratio.
 Needs PostgreSQL at BENCH_PG (default postgres://postgres@127.0.0.1:5432).
@@ -310,35 +311,51 @@ def _get(port: int, path: str, headers: dict) -> dict:
     return orjson.loads(body)
 
 
-def pull_api(token: str, page_size: int) -> tuple[int, int, float]:
+def api_pages(token: str, page_size: int):
+    """Pull every enrolment through the API; yields (rows, id checksum, seconds) per page."""
     headers = {"Authorization": f"Bearer {token}"}
     path = f"/api/v1/enrolments/?page_size={page_size}"
-    count = checksum = 0
-    started = time.perf_counter()
     while path:
+        started = time.perf_counter()
         page = _get(API_PORT, path, headers)
-        count += len(page["results"])
-        checksum += sum(row["id"] for row in page["results"])
+        rows = page["results"]
         nxt = page["next"]
         path = urllib.parse.urlsplit(nxt)._replace(scheme="", netloc="").geturl() if nxt else None
-    return count, checksum, time.perf_counter() - started
+        yield len(rows), sum(row["id"] for row in rows), time.perf_counter() - started
 
 
-def pull_floor(region_id: int, page_size: int) -> tuple[int, int, float]:
+def floor_pages(region_id: int, page_size: int):
+    """Pull every enrolment through the floor app; yields like `api_pages`."""
     after = None
-    count = checksum = 0
-    started = time.perf_counter()
     while True:
+        started = time.perf_counter()
         path = f"/?region={region_id}&size={page_size}"
         if after:
             path += "&after=" + urllib.parse.quote(after)
         page = _get(FLOOR_PORT, path, {})
-        count += len(page["results"])
-        checksum += sum(row["id"] for row in page["results"])
+        rows = page["results"]
         after = page["after"]
+        yield len(rows), sum(row["id"] for row in rows), time.perf_counter() - started
         if not page["has_more"]:
             break
-    return count, checksum, time.perf_counter() - started
+
+
+def side_by_side(token: str, region_id: int, page_size: int) -> dict:
+    """One run: both pulls interleaved page by page (API page, floor page, …), so a burst of
+    load from elsewhere on the machine hits both alike. Returns totals per side."""
+    totals = {"api": [0, 0, 0.0], "floor": [0, 0, 0.0]}
+    pulls = {"api": api_pages(token, page_size), "floor": floor_pages(region_id, page_size)}
+    while pulls:
+        for side in list(pulls):
+            try:
+                n, checksum, seconds = next(pulls[side])
+            except StopIteration:
+                del pulls[side]
+                continue
+            totals[side][0] += n
+            totals[side][1] += checksum
+            totals[side][2] += seconds
+    return totals
 
 
 def main() -> None:
@@ -360,14 +377,15 @@ def main() -> None:
         "api_pull:floor_app", FLOOR_PORT, ROOT / "bench", f"/?region={region_id}&size=1"
     )
     try:
-        # Warm-up: connections, imports, Postgres caches.
-        pull_api(token, args.page_size)
-        pull_floor(region_id, args.page_size)
+        side_by_side(token, region_id, args.page_size)  # warm-up: workers, caches
         api_rates, floor_rates, ratios = [], [], []
         print(f"\n{'run':>4} {'api rows/s':>12} {'floor rows/s':>13} {'ratio':>7}")
         for run in range(1, args.runs + 1):
-            n_api, sum_api, t_api = pull_api(token, args.page_size)
-            n_floor, sum_floor, t_floor = pull_floor(region_id, args.page_size)
+            totals = side_by_side(token, region_id, args.page_size)
+            (n_api, sum_api, t_api), (n_floor, sum_floor, t_floor) = (
+                totals["api"],
+                totals["floor"],
+            )
             assert (n_api, sum_api) == (n_floor, sum_floor), "API and floor disagree on rows"
             assert n_api == args.rows, f"pulled {n_api} rows, expected {args.rows}"
             api_rates.append(n_api / t_api)

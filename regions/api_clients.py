@@ -190,7 +190,7 @@ def api_client_authenticate(*, token: str) -> ApiClient:
     if parsed is None:
         raise ApiClientAuthError("invalid_token", _("Token API tidak valid."))
     key_id, secret = parsed
-    client = ApiClient.objects.select_related("region").filter(key_id=key_id).first()
+    client = ApiClient.objects.select_related("region").filter(key_id=key_id).order_by().first()
     expected = client.secret_hash if client is not None else _hash_secret(_new_secret())
     if not hmac.compare_digest(expected, _hash_secret(secret)) or client is None:
         raise ApiClientAuthError("invalid_token", _("Token API tidak valid."))

@@ -22,7 +22,7 @@ from rest_framework.views import set_rollback
 logger = logging.getLogger("kompetensi.api")
 
 # Service ValidationError codes that deserve a status other than 400.
-SERVICE_CODE_STATUS = {"idempotency_conflict": 409, "duplicate": 409}
+SERVICE_CODE_STATUS = {"idempotency_conflict": 409, "already_enrolled": 409}
 
 
 class ApiError(exceptions.APIException):
