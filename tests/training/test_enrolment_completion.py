@@ -25,12 +25,12 @@ S = Enrolment.Status
 
 @pytest.fixture
 def started(region):
-    """An offering that started yesterday and ends tomorrow, 80% attendance required."""
+    """An offering that started two days ago and ends today, 80% attendance required."""
     today = timezone.localdate()
     return OfferingFactory(
         region=region,
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=1),
+        start_date=today - dt.timedelta(days=2),
+        end_date=today,
         enrolment_opens=today - dt.timedelta(days=20),
         enrolment_closes=today - dt.timedelta(days=2),
         status=Offering.Status.RUNNING,
@@ -157,9 +157,20 @@ def test_completion_without_sessions_counts_everyone_attended(in_region, region,
     assert record.year == started.end_date.year
 
 
-def test_completion_refused_before_start_or_when_cancelled(in_region, region, admin):
+def test_completion_refused_before_the_last_day_or_when_cancelled(in_region, region, admin):
     offering = OfferingFactory(region=region)  # starts in two weeks
-    with pytest.raises(ValidationError, match="belum dimulai"):
+    with pytest.raises(ValidationError, match="hari terakhir"):
+        completion.offering_complete(offering=offering, actor=admin.user)
+    today = timezone.localdate()
+    Offering.objects.filter(pk=offering.pk).update(
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=1),
+        enrolment_opens=today - dt.timedelta(days=3),
+        enrolment_closes=today - dt.timedelta(days=2),
+        status=Offering.Status.RUNNING,
+    )
+    offering.refresh_from_db()
+    with pytest.raises(ValidationError, match="hari terakhir"):
         completion.offering_complete(offering=offering, actor=admin.user)
     Offering.objects.filter(pk=offering.pk).update(status=Offering.Status.CANCELLED)
     with pytest.raises(ValidationError, match="dibatalkan"):

@@ -143,6 +143,11 @@ def _transition(enrolment: Enrolment, *, to_status: str, actor, reason: str, fie
     )
 
 
+def offering_can_complete_today(*, offering: Offering) -> bool:
+    """JP are awarded for a whole programme: completion opens on its last day."""
+    return timezone.localdate() >= offering.end_date
+
+
 @transaction.atomic
 def offering_complete(*, offering: Offering, actor) -> CompletionResult:
     """Close an offering: each confirmed participant is completed (JP awarded, one verified
@@ -163,12 +168,11 @@ def offering_complete(*, offering: Offering, actor) -> CompletionResult:
         raise ValidationError(
             _("Angkatan yang dibatalkan tidak dapat diselesaikan."), code="offering_cancelled"
         )
-    today = timezone.localdate()
-    if today < locked.start_date:
+    if not offering_can_complete_today(offering=locked):
         raise ValidationError(
-            _("Angkatan belum dimulai (mulai %(date)s); selesaikan setelah pelatihan berjalan.")
-            % {"date": locked.start_date.strftime("%d-%m-%Y")},
-            code="not_started",
+            _("Angkatan baru dapat diselesaikan mulai hari terakhir pelaksanaan (%(date)s).")
+            % {"date": locked.end_date.strftime("%d-%m-%Y")},
+            code="not_finished",
         )
     now = timezone.now()
     jp = locked.program.jp

@@ -354,6 +354,6 @@ def offering_complete(request, region_slug, offering_id):
             "leftovers": counts[S.REQUESTED] + counts[S.WAITLISTED],
             "is_completed": offering.status == Offering.Status.COMPLETED,
             "is_cancelled": offering.status == Offering.Status.CANCELLED,
-            "not_started": timezone.localdate() < offering.start_date,
+            "not_finished": not completion.offering_can_complete_today(offering=offering),
         },
     )
