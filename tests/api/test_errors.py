@@ -76,8 +76,12 @@ def test_wrong_method_is_405_in_the_error_shape(api, region):
         ("[1, 2]", "application/json", 400, "validation_error"),
         ('{"offering": "x", "nip": 5}', "application/json", 400, "validation_error"),
         ('{"offering": 1}', "application/json", 400, "validation_error"),
-        ('{"offering": 99999999999999999999999, "nip": "1"}', "application/json", 400,
-         "validation_error"),
+        (
+            '{"offering": 99999999999999999999999, "nip": "1"}',
+            "application/json",
+            400,
+            "validation_error",
+        ),
         ("offering=1&nip=2", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
     ],
 )
