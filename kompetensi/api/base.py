@@ -7,6 +7,7 @@ No view opens a scope itself, and a query on tenant data outside it raises.
 """
 
 import hashlib
+import re
 from contextlib import ExitStack
 
 from django.utils.translation import gettext as _
@@ -22,6 +23,8 @@ from .auth import ApiClientAuthentication, ApiClientThrottle, ClientScopePermiss
 from .errors import ApiError
 from .params import MAX_BIGINT, Param, parse_query
 from .renderers import ApiContentNegotiation, ORJSONRenderer, dumps
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 class ApiView(APIView):
@@ -54,6 +57,8 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)
         client = request.auth
         slug = request.query_params.get("region")
+        if slug is not None and not _SLUG.fullmatch(slug):
+            raise ApiError(404, "not_found", _("Wilayah tidak ditemukan."))
         if client.is_national:
             if slug:
                 self.region = Region.objects.filter(slug=slug, is_active=True).first()

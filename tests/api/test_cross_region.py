@@ -173,3 +173,8 @@ def test_national_client_never_writes(national, both):
 
 def test_regional_client_lists_only_its_region(api, both):
     assert [r["slug"] for r in api.get("/api/v1/regions/").json()] == ["semarang"]
+
+
+def test_national_client_with_a_garbage_region_is_404(national, both):
+    for slug in ("%00", "a%20b", "x" * 61):
+        assert national.get(f"/api/v1/enrolments/?region={slug}").status_code == 404
