@@ -67,6 +67,8 @@ class ClientScopePermission(BasePermission):
         client = request.auth
         if not isinstance(client, ApiClient):
             return False  # DRF answers 401 (authenticators present, none succeeded)
+        if not hasattr(view, request.method.lower()):
+            return True  # the view answers 405 Method Not Allowed
         if request.method in SAFE_METHODS:
             needed = ApiClient.Scope.READ
         else:
