@@ -223,3 +223,14 @@ LOGGING = {
 
 # Domain settings that are national defaults (shared/DOMAIN.md); regions override per row.
 KOMPETENSI_DEFAULT_JP_TARGET = 20
+
+# Operations (each has the same default in the code that reads it; see docs/deployment.md).
+KOMPETENSI_BASE_URL = env.str("KOMPETENSI_BASE_URL", default="http://127.0.0.1:8000")
+KOMPETENSI_NOTIFICATION_CHANNELS = env.list(
+    "KOMPETENSI_NOTIFICATION_CHANNELS", default=["email", "inapp"]
+)
+KOMPETENSI_APPROVAL_REMINDER_DAYS = env.int("KOMPETENSI_APPROVAL_REMINDER_DAYS", default=3)
+KOMPETENSI_WINDOW_CLOSING_DAYS = env.int("KOMPETENSI_WINDOW_CLOSING_DAYS", default=3)
+KOMPETENSI_JP_ALERT_FROM_MONTH = env.int("KOMPETENSI_JP_ALERT_FROM_MONTH", default=9)
+KOMPETENSI_EVIDENCE_MAX_BYTES = env.int("KOMPETENSI_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+KOMPETENSI_API_SYNC_LAG_SECONDS = env.int("KOMPETENSI_API_SYNC_LAG_SECONDS", default=2)
