@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from kompetensi.api.base import ApiView, ResourceView
+from kompetensi.api.columns import utc
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import Param, cursor_param, openapi_parameters, page_size_param
 from kompetensi.api.schema import READ_ERRORS, error_responses, page_serializer
@@ -70,7 +71,7 @@ EMPLOYEE_FIELDS = (
     ("position_type", "position_type"),
     ("functional_level", "functional_level"),
     ("is_active", "is_active"),
-    ("updated_at", "updated_at"),
+    ("updated_at", utc("updated_at")),
 )
 
 
@@ -169,7 +170,7 @@ UNIT_FIELDS = (
     ("parent_id", "parent_id"),
     ("parent_code", "parent__code"),
     ("is_active", "is_active"),
-    ("updated_at", "updated_at"),
+    ("updated_at", utc("updated_at")),
 )
 
 

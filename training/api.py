@@ -11,9 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import (
     Count,
-    F,
-    Field,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -29,6 +26,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from kompetensi.api.base import ResourceView
+from kompetensi.api.columns import as_float, utc
 from kompetensi.api.errors import ApiError
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import Param, cursor_param, openapi_parameters, page_size_param
@@ -40,16 +38,6 @@ from training.models import DevelopmentRecord, Enrolment, Offering, OfferingUnit
 from training.models import Session as TrainingSession
 
 L = gettext_lazy
-
-
-def _float(field: str):
-    """Decimals leave the database as float8: JSON numbers, serialised by orjson in C.
-
-    A plain `Field` output (not FloatField) keeps Django from adding a per-value Python
-    converter: the driver already returns floats."""
-    return Func(
-        F(field), template="CAST(%(expressions)s AS double precision)", output_field=Field()
-    )
 
 
 def updated_since_param() -> Param:
@@ -170,19 +158,19 @@ ENROLMENT_FIELDS = (
     ("unit_id", "employee__unit_id"),
     ("unit_code", "employee__unit__code"),
     ("unit_name", "employee__unit__name"),
-    ("requested_at", "requested_at"),
-    ("decided_at", "decided_at"),
-    ("confirmed_at", "confirmed_at"),
-    ("waitlisted_at", "waitlisted_at"),
-    ("cancelled_at", "cancelled_at"),
-    ("completed_at", "completed_at"),
-    ("attendance_rate", _float("attendance_rate")),
-    ("pre_test_score", _float("pre_test_score")),
-    ("post_test_score", _float("post_test_score")),
-    ("jp_awarded", _float("jp_awarded")),
+    ("requested_at", utc("requested_at")),
+    ("decided_at", utc("decided_at")),
+    ("confirmed_at", utc("confirmed_at")),
+    ("waitlisted_at", utc("waitlisted_at")),
+    ("cancelled_at", utc("cancelled_at")),
+    ("completed_at", utc("completed_at")),
+    ("attendance_rate", as_float("attendance_rate")),
+    ("pre_test_score", as_float("pre_test_score")),
+    ("post_test_score", as_float("post_test_score")),
+    ("jp_awarded", as_float("jp_awarded")),
     ("certificate_number", "certificate_number"),
-    ("created_at", "created_at"),
-    ("updated_at", "updated_at"),
+    ("created_at", utc("created_at")),
+    ("updated_at", utc("updated_at")),
 )
 
 
@@ -504,8 +492,8 @@ PROGRAMME_FIELDS = (
     ("delivery_mode", "delivery_mode"),
     ("status", "status"),
     ("provider_name", "provider__name"),
-    ("created_at", "created_at"),
-    ("updated_at", "updated_at"),
+    ("created_at", utc("created_at")),
+    ("updated_at", utc("updated_at")),
 )
 
 
@@ -668,8 +656,8 @@ OFFERING_FIELDS = (
     ("is_international", "is_international"),
     ("venue", "venue"),
     ("cancel_reason", "cancel_reason"),
-    ("created_at", "created_at"),
-    ("updated_at", "updated_at"),
+    ("created_at", utc("created_at")),
+    ("updated_at", utc("updated_at")),
 )
 SESSION_KEYS = ("id", "title", "starts_at", "ends_at", "location", "status", "speaker")
 
@@ -692,8 +680,8 @@ class OfferingBase(ResourceView):
                     "offering_id",
                     "id",
                     "title",
-                    "starts_at",
-                    "ends_at",
+                    utc("starts_at"),
+                    utc("ends_at"),
                     "location",
                     "status",
                     "speaker__name",
@@ -824,13 +812,13 @@ RECORD_FIELDS = (
     ("organiser", "organiser"),
     ("start_date", "start_date"),
     ("end_date", "end_date"),
-    ("jp", _float("jp")),
+    ("jp", as_float("jp")),
     ("is_international", "is_international"),
     ("certificate_number", "certificate_number"),
     ("status", "status"),
-    ("verified_at", "verified_at"),
-    ("created_at", "created_at"),
-    ("updated_at", "updated_at"),
+    ("verified_at", utc("verified_at")),
+    ("created_at", utc("created_at")),
+    ("updated_at", utc("updated_at")),
 )
 
 

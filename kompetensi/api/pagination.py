@@ -45,6 +45,8 @@ def sync_lag() -> dt.timedelta:
 def encode_cursor(resource: str, key) -> str:
     if isinstance(key, tuple):
         stamp, pk = key
+        if stamp.tzinfo is None:  # naive values are UTC (kompetensi.api.columns.utc)
+            stamp = stamp.replace(tzinfo=dt.UTC)
         payload = [resource, stamp.astimezone(dt.UTC).isoformat(), pk]
     else:
         payload = [resource, key]

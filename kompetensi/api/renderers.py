@@ -23,7 +23,8 @@ def _default(value):
 
 
 def dumps(data) -> bytes:
-    return orjson.dumps(data, default=_default)
+    # Naive datetimes are UTC here (see kompetensi.api.columns.utc).
+    return orjson.dumps(data, default=_default, option=orjson.OPT_NAIVE_UTC)
 
 
 class ORJSONRenderer(BaseRenderer):
