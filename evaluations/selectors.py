@@ -17,22 +17,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
     DecimalField,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Employee, Region
+from regions.models import Employee, Region, Unit
 from training.models import DevelopmentRecord, Enrolment, Offering
 
 from .models import BackgroundJob, RegionReport
@@ -137,56 +136,82 @@ class Compliance:
     total: UnitCompliance
 
 
+# Parameters, in order: PNS ×3 with the target, PPPK ×4 with the cap, the per-employee
+# query's own parameters, the region.
+COMPLIANCE_SQL = """
+SELECT e.unit_id, u.code, u.name,
+  SUM(CASE WHEN e.employment_type = %s THEN 1 ELSE 0 END),
+  SUM(CASE WHEN e.employment_type = %s AND COALESCE(r.total, 0) >= %s THEN 1 ELSE 0 END),
+  SUM(CASE WHEN e.employment_type = %s THEN COALESCE(r.total, 0) ELSE 0 END),
+  SUM(CASE WHEN e.employment_type = %s THEN 1 ELSE 0 END),
+  SUM(CASE WHEN e.employment_type = %s AND COALESCE(r.total, 0) > 0 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN e.employment_type = %s AND COALESCE(r.total, 0) > %s THEN 1 ELSE 0 END),
+  SUM(CASE WHEN e.employment_type = %s THEN COALESCE(r.total, 0) ELSE 0 END)
+FROM {employee} e
+INNER JOIN {unit} u ON u.id = e.unit_id
+LEFT OUTER JOIN ({per_employee}) r ON r.employee_id = e.id
+WHERE e.region_id = %s AND e.is_active
+GROUP BY e.unit_id, u.code, u.name
+ORDER BY u.name, e.unit_id
+"""
+COMPLIANCE_FIELDS = (
+    "unit_id",
+    "unit_code",
+    "unit_name",
+    "pns_total",
+    "pns_met",
+    "pns_jp",
+    "pppk_total",
+    "pppk_with_jp",
+    "pppk_over_cap",
+    "pppk_jp",
+)
+
+
 def report_compliance(*, region: Region, period: dt.date) -> Compliance:
     """Active employees' verified JP of the year up to the end of the month, per unit, in one
-    grouped query (a correlated sum per employee, grouped by unit)."""
+    grouped query.
+
+    Two levels of aggregation: the verified JP per employee (built with the ORM, so its filters
+    and region scope are the usual ones), joined once to the employees and grouped by unit.
+    Written as SQL because the ORM would repeat a per-employee subquery in each of the sums.
+    """
     as_of = month_end(period)
     target, cap = region.jp_target, region.pppk_jp_cap
-    verified = (
+    per_employee = (
         DevelopmentRecord.objects.filter(
             region=region,
-            employee=OuterRef("pk"),
             year=period.year,
             status=DevelopmentRecord.Status.VERIFIED,
             end_date__lte=as_of,
         )
         .order_by()
-        .values("employee")
+        .values("employee_id")
         .annotate(total=Sum("jp"))
-        .values("total")
     )
-    is_pns, is_pppk = Q(employment_type=PNS), Q(employment_type=PPPK)
-    rows = (
-        Employee.objects.filter(region=region, is_active=True)
-        .annotate(
-            year_jp=Coalesce(
-                Subquery(verified, output_field=_jp_field()), Value(ZERO, output_field=_jp_field())
-            )
-        )
-        .order_by()
-        .values("unit_id", "unit__code", "unit__name")
-        .annotate(
-            pns_total=Count("id", filter=is_pns),
-            pns_met=Count("id", filter=is_pns & Q(year_jp__gte=target)),
-            pns_jp=Coalesce(Sum("year_jp", filter=is_pns), Value(ZERO, output_field=_jp_field())),
-            pppk_total=Count("id", filter=is_pppk),
-            pppk_with_jp=Count("id", filter=is_pppk & Q(year_jp__gt=0)),
-            pppk_over_cap=Count("id", filter=is_pppk & Q(year_jp__gt=cap)),
-            pppk_jp=Coalesce(Sum("year_jp", filter=is_pppk), Value(ZERO, output_field=_jp_field())),
-        )
-        .order_by("unit__name", "unit_id")
+    inner_sql, inner_params = per_employee.query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = COMPLIANCE_SQL.format(
+        employee=quote(Employee._meta.db_table),
+        unit=quote(Unit._meta.db_table),
+        per_employee=inner_sql,
     )
+    pns, pppk = PNS.value, PPPK.value
+    params = [pns, pns, target, pns, pppk, pppk, pppk, cap, pppk, *inner_params, region.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(COMPLIANCE_FIELDS, row, strict=True)) for row in cursor.fetchall()]
     units = [
         UnitCompliance(
             unit_id=row["unit_id"],
-            unit_code=row["unit__code"],
-            unit_name=row["unit__name"],
-            pns_total=row["pns_total"],
-            pns_met=row["pns_met"],
+            unit_code=row["unit_code"],
+            unit_name=row["unit_name"],
+            pns_total=int(row["pns_total"]),
+            pns_met=int(row["pns_met"]),
             pns_jp=_dec(row["pns_jp"]),
-            pppk_total=row["pppk_total"],
-            pppk_with_jp=row["pppk_with_jp"],
-            pppk_over_cap=row["pppk_over_cap"],
+            pppk_total=int(row["pppk_total"]),
+            pppk_with_jp=int(row["pppk_with_jp"]),
+            pppk_over_cap=int(row["pppk_over_cap"]),
             pppk_jp=_dec(row["pppk_jp"]),
         )
         for row in rows

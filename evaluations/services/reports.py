@@ -29,6 +29,8 @@ from .. import selectors
 from ..models import RegionReport, report_upload_to
 
 logger = logging.getLogger(__name__)
+# WeasyPrint logs every layout step of every page at INFO; keep the worker's log readable.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 MONTHLY = "monthly"
 PDF_CONTENT_TYPE = "application/pdf"
