@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions import imports
@@ -89,8 +90,10 @@ def _started(request, job):
 
 @region_admin_required
 def export_start(request, region_slug):
+    # Batches of the last three years and planned ones: older ones are exported by year.
+    since = dt.date(timezone.localdate().year - 2, 1, 1)
     offerings = (
-        Offering.objects.filter(region=request.region)
+        Offering.objects.filter(region=request.region, start_date__gte=since)
         .select_related("program")
         .only("id", "name", "start_date", "program__title")
         .order_by("-start_date", "-id")

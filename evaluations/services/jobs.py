@@ -308,6 +308,7 @@ def _notify_ready(job: BackgroundJob) -> None:
         subject=job,
         context={
             "title": job_kind_label(job.kind),
+            "period": _period_label(job),
             "url": reverse(
                 "evaluations:job_detail",
                 kwargs={"region_slug": job.region.slug, "job_id": job.pk},
@@ -315,6 +316,15 @@ def _notify_ready(job: BackgroundJob) -> None:
         },
         dedup_key=f"job:{job.pk}:ready",
     )
+
+
+def _period_label(job: BackgroundJob) -> str:
+    if job.kind != MONTHLY_REPORT:
+        return ""
+    try:
+        return reports.period_label(dt.date.fromisoformat(job.params.get("period", "")))
+    except ValueError:
+        return ""
 
 
 # --- Runners (one per kind) --------------------------------------------------------------------

@@ -217,6 +217,35 @@ def test_a_failing_job_is_marked_failed_with_a_message_and_no_file(region, admin
     assert jobs.job_run(job_id=job.pk) == "skipped"
 
 
+def test_a_long_job_tells_its_requester_when_it_is_ready(
+    region, admin, employee, settings, django_capture_on_commit_callbacks
+):
+    from regions.models import Notification
+
+    settings.KOMPETENSI_JOB_NOTIFY_AFTER_SECONDS = 0  # every job counts as long here
+    job = start(
+        region, admin.user, "export_employees", django_capture_on_commit_callbacks, format="csv"
+    )
+    assert job.status == Status.DONE
+    with scope(region=region):
+        (note,) = Notification.objects.filter(kind="report_ready")
+        assert note.recipient == admin
+        assert note.dedup_key.endswith(f"job:{job.pk}:ready")
+        # Running the job's notice again sends nothing new.
+        jobs._notify_ready(job)
+        assert Notification.objects.filter(kind="report_ready").count() == 1
+
+
+def test_a_short_job_sends_no_notification(
+    region, admin, employee, django_capture_on_commit_callbacks
+):
+    from regions.models import Notification
+
+    start(region, admin.user, "export_employees", django_capture_on_commit_callbacks, format="csv")
+    with scope(region=region):
+        assert not Notification.objects.filter(kind="report_ready").exists()
+
+
 def test_sweep_requeues_jobs_left_queued_or_with_a_stale_claim(region, admin):
     old = timezone.now() - dt.timedelta(hours=1)
     with scopes_disabled():
