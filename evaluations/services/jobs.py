@@ -50,6 +50,7 @@ STALE_AFTER = dt.timedelta(minutes=30)
 # A queued job older than this was probably never handed to a worker (broker down).
 REQUEUE_AFTER = dt.timedelta(minutes=5)
 MAX_UNFINISHED_PER_USER = 3
+MAX_ATTEMPTS = 3
 MAX_STORED_ERRORS = 2000
 
 EMPLOYEE_IMPORT = "employee_import"
@@ -232,6 +233,13 @@ def job_run(*, job_id: int) -> str:
         job = BackgroundJob.objects.select_related("created_by").get(pk=job_id)
         language = job.params.get("language") or settings.LANGUAGE_CODE
         with translation.override(language):
+            # A job whose worker died (hard time limit, crash) is claimed again when stale; give
+            # up after a few attempts instead of killing a worker every half hour for ever.
+            attempts = int(job.result.get("attempts", 0)) + 1 if job.result else 1
+            if attempts > MAX_ATTEMPTS:
+                _mark_failed(job, _generic_failure(), {})
+                return Status.FAILED
+            BackgroundJob.objects.filter(pk=job.pk).update(result={"attempts": attempts})
             return _run_claimed(job, region)
 
 
@@ -263,18 +271,18 @@ def _run_claimed(job: BackgroundJob, region: Region) -> str:
         _mark_failed(job, exc.message, exc.result)
     except Exception:
         logger.exception("Background job %s (%s) failed", job.pk, job.kind)
-        _mark_failed(
-            job,
-            _(
-                "Terjadi kesalahan saat memproses. Tidak ada perubahan yang tersimpan. "
-                "Silakan coba lagi; jika masih gagal, hubungi admin sistem."
-            ),
-            {},
-        )
+        _mark_failed(job, _generic_failure(), {})
     finally:
         if outcome is not None and outcome.file is not None:
             _remove(outcome.file[0])
     return Status.FAILED
+
+
+def _generic_failure() -> str:
+    return _(
+        "Terjadi kesalahan saat memproses. Tidak ada perubahan yang tersimpan. "
+        "Silakan coba lagi; jika masih gagal, hubungi admin sistem."
+    )
 
 
 def _mark_failed(job: BackgroundJob, message: str, result: dict) -> None:

@@ -154,6 +154,25 @@ def test_a_running_job_is_claimed_again_only_when_its_claim_is_stale(region, adm
     assert jobs.job_run(job_id=999_999) == "missing"
 
 
+def test_a_job_whose_worker_keeps_dying_is_given_up_after_a_few_attempts(region, admin):
+    stale = timezone.now() - jobs.STALE_AFTER - dt.timedelta(minutes=1)
+    with scopes_disabled():
+        job = BackgroundJob.objects.create(
+            region=region,
+            created_by=admin.user,
+            kind="export_employees",
+            params={"format": "csv"},
+            status=Status.RUNNING,
+            started_at=stale,
+            result={"attempts": jobs.MAX_ATTEMPTS},
+        )
+    assert jobs.job_run(job_id=job.pk) == Status.FAILED
+    with scopes_disabled():
+        job.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert "Terjadi kesalahan saat memproses" in job.error
+
+
 def test_progress_is_written_with_one_update_every_n_rows(region, admin, enrolments):
     with scopes_disabled():
         job = BackgroundJob.objects.create(region=region, created_by=admin.user, kind="x")
