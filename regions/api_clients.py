@@ -9,14 +9,23 @@ compared with ``hmac.compare_digest``.
 
 ``last_used_at`` is written at most once a minute per client (a conditional UPDATE), so a
 client pulling thousands of pages does not turn every read into a write.
+
+A successful authentication is remembered in the process for
+``KOMPETENSI_API_AUTH_CACHE_SECONDS`` (default 2 s; 0 turns it off), keyed by the hash of the
+whole token, so a client paging quickly costs one lookup every two seconds instead of one per
+page. Rotating or revoking drops the entry in this process at once; other processes notice
+within that window. Expiry is checked on every request.
 """
 
 import datetime as dt
 import hashlib
 import hmac
+import os
 import secrets
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -28,6 +37,9 @@ from .models import ApiClient, Region
 TOKEN_PREFIX = "kmp_"
 HASH_PREFIX = "sha256$"
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
+DEFAULT_AUTH_CACHE_SECONDS = 2.0
+_AUTH_CACHE: dict[str, tuple[float, ApiClient]] = {}
+_AUTH_CACHE_MAX = 1000
 VALID_SCOPES = tuple(ApiClient.Scope.values)
 
 
@@ -159,6 +171,7 @@ def api_client_rotate(*, client: ApiClient) -> IssuedToken:
     client.secret_hash = _hash_secret(secret)
     client.rotated_at = timezone.now()
     client.save(update_fields=["secret_hash", "rotated_at"])
+    _forget(client.pk)
     return IssuedToken(client=client, token=_format_token(client.key_id, secret))
 
 
@@ -169,6 +182,7 @@ def api_client_revoke(*, client: ApiClient) -> ApiClient:
         revoked_at=timezone.now()
     )
     client.refresh_from_db(fields=["revoked_at"])
+    _forget(client.pk)
     return client
 
 
@@ -184,8 +198,39 @@ def api_client_touch(*, client: ApiClient, now: dt.datetime | None = None) -> No
     client.last_used_at = now
 
 
+def _auth_cache_seconds() -> float:
+    value = getattr(settings, "KOMPETENSI_API_AUTH_CACHE_SECONDS", None)
+    if value is None:
+        value = os.environ.get("KOMPETENSI_API_AUTH_CACHE_SECONDS", DEFAULT_AUTH_CACHE_SECONDS)
+    return float(value)
+
+
+def _forget(client_pk: int) -> None:
+    for key, (_until, cached) in list(_AUTH_CACHE.items()):
+        if cached.pk == client_pk:
+            _AUTH_CACHE.pop(key, None)
+
+
 def api_client_authenticate(*, token: str) -> ApiClient:
     """The client a bearer token belongs to (with its region), or ApiClientAuthError."""
+    ttl = _auth_cache_seconds()
+    cache_key = hashlib.sha256(token.encode()).hexdigest() if ttl > 0 else ""
+    if cache_key:
+        hit = _AUTH_CACHE.get(cache_key)
+        if hit is not None and hit[0] > time.monotonic():
+            client = hit[1]
+            if client_status(client) == "active":
+                return client
+        _AUTH_CACHE.pop(cache_key, None)
+    client = _authenticate_in_database(token)
+    if cache_key:
+        if len(_AUTH_CACHE) >= _AUTH_CACHE_MAX:
+            _AUTH_CACHE.clear()
+        _AUTH_CACHE[cache_key] = (time.monotonic() + ttl, client)
+    return client
+
+
+def _authenticate_in_database(token: str) -> ApiClient:
     parsed = parse_token(token)
     if parsed is None:
         raise ApiClientAuthError("invalid_token", _("Token API tidak valid."))

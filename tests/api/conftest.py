@@ -13,6 +13,8 @@ def _no_sync_lag(settings):
     # Users made by the factories get a fast hash: argon2 would cost ~0.1 s per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.KOMPETENSI_API_SYNC_LAG_SECONDS = 0
+    # Tests change clients in the database directly; the auth cache has its own test.
+    settings.KOMPETENSI_API_AUTH_CACHE_SECONDS = 0
     settings.KOMPETENSI_API_THROTTLE_RATE = "off"
 
 

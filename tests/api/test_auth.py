@@ -188,3 +188,30 @@ def test_client_creation_rules(region, admin):
             region=None, name="Nasional", scopes=["read"], created_by=admin.user
         )
     assert issued.client.is_national
+
+
+def test_auth_cache_saves_lookups_but_not_revocations(settings, issued, django_assert_num_queries):
+    from regions.api_clients import _AUTH_CACHE
+
+    settings.KOMPETENSI_API_AUTH_CACHE_SECONDS = 60
+    _AUTH_CACHE.clear()
+    api = ApiTestClient(issued.token)
+    api.get("/api/v1/me/")  # looks the client up (and records its use)
+    with django_assert_num_queries(0):
+        assert api.get("/api/v1/me/").status_code == 200
+    # A wrong secret for the same key is never served from the cache.
+    bad = ApiTestClient(f"kmp_{issued.client.key_id}_{'x' * 43}")
+    assert bad.get("/api/v1/me/").status_code == 401
+    # Revoking (or rotating) drops the cached entry at once.
+    api_clients.api_client_revoke(client=issued.client)
+    _error(api.get("/api/v1/me/"), 401, "token_revoked")
+    # Expiry is checked on every request, cached or not.
+    fresh = issue(issued.client.region, name="Klien cache")
+    api = ApiTestClient(fresh.token)
+    api.get("/api/v1/me/")
+    past = timezone.now() - dt.timedelta(seconds=1)
+    ApiClient.objects.filter(pk=fresh.client.pk).update(expires_at=past)
+    for _key, (_until, client) in _AUTH_CACHE.items():
+        client.expires_at = past  # as time passing would make it
+    _error(api.get("/api/v1/me/"), 401, "token_expired")
+    _AUTH_CACHE.clear()
