@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region, Unit
 from training.models import Attendance, Enrolment, Offering, OfferingUnitQuota, Session
+from training.services.enrolment import SeatState
 from training.services.history import history_for
 
 S = Enrolment.Status
@@ -225,6 +226,82 @@ def approvals_pending(*, region: Region, supervisor: Employee | None) -> QuerySe
     return qs.select_related(
         "employee", "employee__unit", "employee__supervisor", "offering", "offering__program"
     ).order_by("requested_at", "id")
+
+
+def approval_seat_outlook(
+    *, pending: QuerySet[Enrolment], offerings: list[Offering]
+) -> dict[int, dict]:
+    """Per offering: seats left for its pending requests and how many of them would get one.
+
+    `pending` is the decider's queue (`approvals_pending`); `offerings` those shown on the page.
+    For each offering id: `general_left`, `reserved_left` ({unit id: seats} of the requesters'
+    units), `seats_left` (both together), `requests` (pending in the queue), `fits` (how many of
+    them get a seat if all are approved, by the service's rule: own unit's reserved seat first,
+    then a general one), `overflow` and `has_waitlist`. Three queries, whatever the rows.
+    """
+    ids = {o.pk for o in offerings}
+    if not ids:
+        return {}
+    requests: dict[int, dict[int | None, int]] = {}
+    for offering_id, unit_id, n in (
+        pending.filter(offering_id__in=ids)
+        .order_by()
+        .values("offering_id", "employee__unit_id")
+        .annotate(n=Count("id"))
+        .values_list("offering_id", "employee__unit_id", "n")
+    ):
+        requests.setdefault(offering_id, {})[unit_id] = n
+    used: dict[int, dict[int | None, int]] = {}
+    for offering_id, unit_id, n in (
+        Enrolment.objects.filter(offering_id__in=ids, status__in=Enrolment.SEAT_STATUSES)
+        .order_by()
+        .values("offering_id", "reserved_unit_id")
+        .annotate(n=Count("id"))
+        .values_list("offering_id", "reserved_unit_id", "n")
+    ):
+        used.setdefault(offering_id, {})[unit_id] = n
+    quotas: dict[int, dict[int, int]] = {}
+    for offering_id, unit_id, seats in OfferingUnitQuota.objects.filter(
+        offering_id__in=ids
+    ).values_list("offering_id", "unit_id", "seats"):
+        quotas.setdefault(offering_id, {})[unit_id] = seats
+    outlook = {}
+    for offering in offerings:
+        if offering.pk in outlook:
+            continue
+        taken = dict(used.get(offering.pk, {}))
+        state = SeatState(
+            general_seats=offering.seats,
+            general_used=taken.pop(None, 0),
+            quotas=quotas.get(offering.pk, {}),
+            reserved_used=taken,
+        )
+        by_unit = requests.get(offering.pk, {})
+        reserved_left = {
+            unit_id: state.reserved_free(unit_id)
+            for unit_id in by_unit
+            if unit_id is not None and state.reserved_free(unit_id)
+        }
+        general_left = state.general_free
+        fits = 0
+        for unit_id, n in by_unit.items():
+            for _request in range(n):
+                ok, reserved_unit_id = state.pick(unit_id)
+                if not ok:
+                    break
+                state.take(reserved_unit_id)
+                fits += 1
+        n_requests = sum(by_unit.values())
+        outlook[offering.pk] = {
+            "general_left": general_left,
+            "reserved_left": reserved_left,
+            "seats_left": general_left + sum(reserved_left.values()),
+            "requests": n_requests,
+            "fits": fits,
+            "overflow": n_requests - fits,
+            "has_waitlist": offering.has_waitlist,
+        }
+    return outlook
 
 
 def approvals_pending_count(*, supervisor: Employee) -> int:

@@ -86,11 +86,24 @@ def approval_list(request, region_slug):
                     outcomes[key] = outcomes.get(key, 0) + 1
             _bulk_messages(request, outcomes, errors, skipped=len(set(ids)) - len(chosen))
             return redirect("training:approval_list", region_slug=region_slug)
-    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Shown grouped by offering (soonest first), first come first served inside each group.
+    shown = pending.order_by("offering__start_date", "offering_id", "requested_at", "id")
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    outlook = selectors.approval_seat_outlook(
+        pending=pending, offerings=[e.offering for e in page.object_list]
+    )
+    for enrolment in page.object_list:
+        enrolment.seat_outlook = outlook[enrolment.offering_id]
     return render(
         request,
         "training/enrolment/approval_list.html",
-        {"page": page, "form": form, "by_admin": by_admin, "query": ""},
+        {
+            "page": page,
+            "form": form,
+            "by_admin": by_admin,
+            "query": "",
+            "selected": {int(v) for v in request.POST.getlist("enrolments") if v.isdigit()},
+        },
     )
 
 

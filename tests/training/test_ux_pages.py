@@ -1,0 +1,143 @@
+"""Integration: the UX details of the catalogue, enrolment and records pages (views + templates).
+
+Seats outlook on the approvals page, the enrol page's breadcrumb and window, the offering and
+programme forms, attendance navigation, the catalogue's filters on phones and empty states.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from tests.factories_enrolment import quick_employee, quick_employees
+from tests.factories_training import EnrolmentFactory, OfferingFactory
+from training.models import Enrolment, OfferingUnitQuota
+from training.selectors import enrolment as selectors
+
+pytestmark = pytest.mark.django_db
+S = Enrolment.Status
+
+
+def url(name, **kwargs):
+    return reverse(f"training:{name}", kwargs={"region_slug": "semarang", **kwargs})
+
+
+def count_queries(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _requested(region, offering, employee):
+    with scopes_disabled():
+        return EnrolmentFactory(
+            region=region,
+            offering=offering,
+            employee=employee,
+            status=S.REQUESTED,
+            confirmed_at=None,
+        )
+
+
+def _confirmed(region, offering, n, **kwargs):
+    with scopes_disabled():
+        for person in quick_employees(region, n):
+            EnrolmentFactory(region=region, offering=offering, employee=person, **kwargs)
+
+
+# --- Approvals: seats per offering -------------------------------------------------------------
+
+
+def test_approvals_warn_when_requests_exceed_the_seats_left(region, supervisor, login):
+    full_soon = OfferingFactory(region=region, seats=4, requires_approval=True)
+    _confirmed(region, full_soon, 2)
+    roomy = OfferingFactory(region=region, seats=10, requires_approval=True)
+    team = quick_employees(region, 4, supervisor=supervisor)
+    for person in team[:3]:
+        _requested(region, full_soon, person)
+    _requested(region, roomy, team[3])
+
+    html = login(supervisor).get(url("approval_list")).content.decode()
+
+    assert "Kursi tersisa 2 untuk 3 permohonan: sisanya masuk daftar tunggu." in html
+    assert "Sisa 2 kursi" in html and "Sisa 10 kursi" in html
+    # One warning shown: the roomy offering's request fits, its warning stays hidden.
+    assert html.count("data-seat-warning >") == 1
+    assert html.count("data-seat-warning hidden>") == 1
+    assert 'data-select-all="enrolments"' in html and "Pilih semua" in html
+
+
+def test_approvals_warning_without_waitlist_says_the_rest_is_refused(region, supervisor, login):
+    offering = OfferingFactory(region=region, seats=1, requires_approval=True, has_waitlist=False)
+    for person in quick_employees(region, 2, supervisor=supervisor):
+        _requested(region, offering, person)
+
+    html = login(supervisor).get(url("approval_list")).content.decode()
+
+    assert "Kursi tersisa 1 untuk 2 permohonan: sisanya ditolak karena kuota penuh" in html
+
+
+def test_approvals_group_requests_by_offering(region, supervisor, login):
+    later = OfferingFactory(
+        region=region,
+        requires_approval=True,
+        start_date=timezone.localdate() + dt.timedelta(days=30),
+    )
+    sooner = OfferingFactory(region=region, requires_approval=True)
+    team = quick_employees(region, 3, supervisor=supervisor)
+    first = _requested(region, later, team[0])
+    second = _requested(region, sooner, team[1])
+    third = _requested(region, later, team[2])
+
+    page = login(supervisor).get(url("approval_list")).context["page"]
+
+    assert [e.pk for e in page.object_list] == [second.pk, first.pk, third.pk]
+
+
+def test_seat_outlook_counts_reserved_seats_for_their_unit_only(region, supervisor, unit):
+    offering = OfferingFactory(region=region, seats=1, requires_approval=True)
+    with scopes_disabled():
+        OfferingUnitQuota.objects.create(region=region, offering=offering, unit=unit, seats=2)
+    in_unit = quick_employee(region, unit=unit, supervisor=supervisor)
+    others = quick_employees(region, 3, supervisor=supervisor)
+    for person in [in_unit, *others]:
+        _requested(region, offering, person)
+
+    with scope(region=region):
+        pending = selectors.approvals_pending(region=region, supervisor=supervisor)
+        outlook = selectors.approval_seat_outlook(pending=pending, offerings=[offering])[
+            offering.pk
+        ]
+
+    # The unit's employee takes a reserved seat; the other three share one general seat.
+    assert outlook["general_left"] == 1
+    assert outlook["reserved_left"] == {unit.pk: 2}
+    assert (outlook["requests"], outlook["fits"], outlook["overflow"]) == (4, 2, 2)
+
+
+def test_approvals_keep_the_choice_after_an_error(region, supervisor, login):
+    offering = OfferingFactory(region=region, requires_approval=True)
+    chosen = _requested(region, offering, quick_employee(region, supervisor=supervisor))
+
+    response = login(supervisor).post(
+        url("approval_list"), {"decision": "reject", "reason": "", "enrolments": [chosen.pk]}
+    )
+
+    assert response.status_code == 200
+    assert f'value="{chosen.pk}" id="pick-{chosen.pk}"' in response.content.decode()
+    assert chosen.pk in response.context["selected"]
+
+
+def test_approvals_query_count_is_constant_over_offerings(region, supervisor, login):
+    client = login(supervisor)
+    team = quick_employees(region, 3, supervisor=supervisor)
+    _requested(region, OfferingFactory(region=region, requires_approval=True), team[0])
+    one = count_queries(client, url("approval_list"))
+    _requested(region, OfferingFactory(region=region, requires_approval=True), team[1])
+    _requested(region, OfferingFactory(region=region, requires_approval=True), team[2])
+    assert count_queries(client, url("approval_list")) == one
