@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django_scopes import scope, scopes_disabled
 
 from tests.factories_enrolment import quick_employee, quick_employees
@@ -141,3 +142,42 @@ def test_approvals_query_count_is_constant_over_offerings(region, supervisor, lo
     _requested(region, OfferingFactory(region=region, requires_approval=True), team[1])
     _requested(region, OfferingFactory(region=region, requires_approval=True), team[2])
     assert count_queries(client, url("approval_list")) == one
+
+
+# --- Enrol page ---------------------------------------------------------------------------------
+
+
+def test_enrol_page_leads_back_to_the_catalogue_and_programme(region, employee, login):
+    offering = OfferingFactory(region=region)
+
+    html = login(employee).get(url("offering_enrol", offering_id=offering.pk)).content.decode()
+
+    assert f'href="{url("catalogue")}"' in html
+    assert f'href="{url("catalogue_program", pk=offering.program_id)}"' in html
+    assert 'aria-current="page">Daftar<' in html
+
+
+def test_enrol_page_shows_a_one_day_window_as_one_date(region, employee, login):
+    today = timezone.localdate()
+    offering = OfferingFactory(region=region, enrolment_opens=today, enrolment_closes=today)
+
+    html = login(employee).get(url("offering_enrol", offering_id=offering.pk)).content.decode()
+
+    with translation.override("id"):
+        day = date_format(today, "j M Y")
+    assert f"Pendaftaran hanya pada {day}." in html
+
+
+def test_enrol_page_shows_a_window_within_a_year_once_with_the_year(region, employee, login):
+    offering = OfferingFactory(
+        region=region,
+        start_date=dt.date(2099, 12, 10),
+        end_date=dt.date(2099, 12, 12),
+        enrolment_opens=dt.date(2099, 11, 25),
+        enrolment_closes=dt.date(2099, 11, 30),
+    )
+
+    html = login(employee).get(url("offering_enrol", offering_id=offering.pk)).content.decode()
+
+    assert "25 Nov – 30 Nov 2099" in html
+    assert "10 Des – 12 Des 2099" in html
