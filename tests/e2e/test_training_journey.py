@@ -128,8 +128,8 @@ def _admin_adds_batch_with_sessions_and_opens_it(page: Page, today: dt.date, sho
     for label in ("Tanggal mulai", "Tanggal selesai", "Pendaftaran dibuka", "Pendaftaran ditutup"):
         field(page, label).fill(iso)
     field(page, "Kuota peserta").fill("2")
-    field(page, "Perlu persetujuan atasan").check()
-    field(page, "Daftar tunggu").check()
+    field(page, "Perlu persetujuan atasan langsung").check()
+    field(page, "Gunakan daftar tunggu bila kuota penuh").check()
     field(page, "Tempat").fill("Aula BKPP Lantai 3, Jl. Pemuda 148 Semarang")
     field(page, "Batas pembatalan oleh peserta (hari sebelum mulai)").fill("0")
     review_shots(page, "admin-offering-form", shots)

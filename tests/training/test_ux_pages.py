@@ -15,8 +15,13 @@ from django.utils.formats import date_format
 from django_scopes import scope, scopes_disabled
 
 from tests.factories_enrolment import quick_employee, quick_employees
-from tests.factories_training import EnrolmentFactory, OfferingFactory
-from training.models import Enrolment, OfferingUnitQuota
+from tests.factories_training import (
+    EnrolmentFactory,
+    OfferingFactory,
+    SpeakerFactory,
+    development_form,
+)
+from training.models import Enrolment, OfferingUnitQuota, Program
 from training.selectors import enrolment as selectors
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +186,67 @@ def test_enrol_page_shows_a_window_within_a_year_once_with_the_year(region, empl
 
     assert "25 Nov – 30 Nov 2099" in html
     assert "10 Des – 12 Des 2099" in html
+
+
+# --- Offering and programme forms -------------------------------------------------------------
+
+
+def test_offering_form_labels_and_a_link_to_add_speakers_when_there_are_none(region, admin, login):
+    offering = OfferingFactory(region=region)
+
+    html = login(admin).get(url("offering_edit", pk=offering.pk)).content.decode()
+
+    assert "Gunakan daftar tunggu bila kuota penuh" in html
+    assert "Perlu persetujuan atasan langsung" in html
+    assert "Belum ada narasumber aktif di wilayah ini." in html
+    assert f'href="{url("speaker_create")}"' in html
+    assert 'name="speakers"' not in html
+    # Dates side by side on desktop.
+    assert html.count('<div class="col-md-6">') >= 8
+
+
+def test_offering_form_lists_speakers_when_there_are_some(region, admin, login):
+    offering = OfferingFactory(region=region)
+    SpeakerFactory(region=region, name="Dr. Rina Wulandari")
+
+    html = login(admin).get(url("offering_edit", pk=offering.pk)).content.decode()
+
+    assert 'name="speakers"' in html and "Dr. Rina Wulandari" in html
+    assert "Belum ada narasumber aktif" not in html
+    assert "Pilih satu atau lebih." in html
+
+
+def test_program_form_offers_position_types_as_checkboxes_and_all_golongan(region, admin, login):
+    html = login(admin).get(url("program_create")).content.decode()
+
+    assert 'type="checkbox" name="target_position_types" value="pelaksana"' in html
+    assert "<legend" in html and "Sasaran jenis jabatan" in html
+    assert html.count("— Semua golongan —") == 2
+    assert "---------" not in html
+    assert '<span class="d-md-none">Pilih satu atau lebih.</span>' in html
+
+
+def test_program_form_saves_checked_position_types(region, admin, login):
+    with scope(region=region):
+        form_id = development_form().pk
+    response = login(admin).post(
+        url("program_create"),
+        {
+            "code": "PT-UX-01",
+            "title": "Pelatihan Pelayanan Prima",
+            "form": form_id,
+            "competency_type": "teknis",
+            "jp": 16,
+            "delivery_mode": "tatap_muka",
+            "target_position_types": ["pengawas", "pelaksana"],
+            "target_min_golongan": "",
+            "target_max_golongan": "",
+            "planned_budget": 0,
+        },
+    )
+
+    assert response.status_code == 302
+    with scopes_disabled():
+        program = Program.objects.get(region=region, code="PT-UX-01")
+    assert sorted(program.target_position_types) == ["pelaksana", "pengawas"]
+    assert program.target_min_golongan is None

@@ -9,10 +9,11 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from regions.models import PositionType, Region
+from regions.models import Golongan, PositionType, Region
 from training.models import DeliveryMode, Offering, OfferingUnitQuota, Program, Session
 from training.selectors import catalogue as selectors
 
@@ -49,6 +50,16 @@ def _limit(field: forms.Field, queryset, message) -> None:
 
 INVALID_SPEAKER = _("Narasumber yang dipilih tidak terdaftar (aktif) di wilayah ini.")
 INVALID_UNIT = _("Unit yang dipilih tidak ada atau tidak aktif di wilayah ini.")
+
+
+def _multiple_help(before: str = ""):
+    """Help for a multi-select: phones pick by tapping; desktops need Ctrl (or ⌘) for more."""
+    return format_html(
+        '{}<span class="d-md-none">{}</span><span class="d-none d-md-inline">{}</span>',
+        f"{before} " if before else "",
+        _("Pilih satu atau lebih."),
+        _("Pilih satu atau lebih; tahan Ctrl (atau ⌘) untuk memilih beberapa."),
+    )
 
 
 def _datetime_widget():
@@ -101,7 +112,7 @@ with scopes_disabled():
             label=_("Sasaran jenis jabatan"),
             choices=PositionType.choices,
             required=False,
-            widget=forms.SelectMultiple(attrs={"size": 8}),
+            widget=forms.CheckboxSelectMultiple,
             help_text=_("Kosongkan bila terbuka untuk semua jenis jabatan."),
         )
 
@@ -133,8 +144,6 @@ with scopes_disabled():
             }
             help_texts = {
                 "code": _("Kode singkat yang unik di wilayah ini, misalnya PT-2026-01."),
-                "competencies": _("Tahan Ctrl (atau ⌘) untuk memilih lebih dari satu."),
-                "target_units": _("Kosongkan bila terbuka untuk semua unit."),
             }
 
         def __init__(self, *args, region: Region, **kwargs):
@@ -162,6 +171,16 @@ with scopes_disabled():
                 _("Penyelenggara yang dipilih bukan mitra aktif wilayah ini."),
             )
             self.fields["provider"].empty_label = _("— Belum ditentukan —")
+            self.fields["form"].empty_label = _("— Pilih bentuk pengembangan —")
+            for name in ("competency_type", "delivery_mode"):
+                field = self.fields[name]
+                field.choices = [("", _("— Pilih —")), *(c for c in field.choices if c[0] != "")]
+            for name in ("target_min_golongan", "target_max_golongan"):
+                self.fields[name].choices = [("", _("— Semua golongan —")), *Golongan.choices]
+            self.fields["competencies"].help_text = _multiple_help()
+            self.fields["target_units"].help_text = _multiple_help(
+                _("Kosongkan bila terbuka untuk semua unit.")
+            )
             if self.instance.pk is None:
                 self.initial.setdefault("planned_budget", 0)
 
@@ -213,17 +232,20 @@ with scopes_disabled():
             help_texts = {
                 "enrolment_opens": _("Paling lambat pada tanggal mulai angkatan."),
                 "enrolment_closes": _("Paling lambat pada tanggal selesai angkatan."),
-                "speakers": _("Tahan Ctrl (atau ⌘) untuk memilih lebih dari satu."),
+            }
+            labels = {
+                "requires_approval": _("Perlu persetujuan atasan langsung"),
+                "has_waitlist": _("Gunakan daftar tunggu bila kuota penuh"),
             }
 
         def __init__(self, *args, region: Region, **kwargs):
             super().__init__(*args, **kwargs)
             kept = self.instance.speakers.values_list("pk", flat=True) if self.instance.pk else ()
-            _limit(
-                self.fields["speakers"],
-                selectors.speaker_choices(region=region, keep=kept),
-                INVALID_SPEAKER,
-            )
+            speakers = selectors.speaker_choices(region=region, keep=kept)
+            _limit(self.fields["speakers"], speakers, INVALID_SPEAKER)
+            self.fields["speakers"].help_text = _multiple_help()
+            # The template offers a link to add speakers when the region has none yet.
+            self.has_speakers = speakers.exists()
             if self.instance.pk is None:
                 self.initial.setdefault("cost_per_participant", 0)
 
