@@ -18,6 +18,7 @@ from tests.factories_enrolment import quick_employee, quick_employees
 from tests.factories_training import (
     EnrolmentFactory,
     OfferingFactory,
+    SessionFactory,
     SpeakerFactory,
     development_form,
 )
@@ -250,3 +251,47 @@ def test_program_form_saves_checked_position_types(region, admin, login):
         program = Program.objects.get(region=region, code="PT-UX-01")
     assert sorted(program.target_position_types) == ["pelaksana", "pengawas"]
     assert program.target_min_golongan is None
+
+
+# --- Attendance -------------------------------------------------------------------------------
+
+
+def _sessions(region, offering, n):
+    start = timezone.make_aware(dt.datetime.combine(offering.start_date, dt.time(9, 0)))
+    return [
+        SessionFactory(
+            region=region,
+            offering=offering,
+            title=f"Pertemuan {i + 1}",
+            starts_at=start + dt.timedelta(days=i),
+            ends_at=start + dt.timedelta(days=i, hours=3),
+        )
+        for i in range(n)
+    ]
+
+
+def test_attendance_links_back_to_participants_and_to_neighbour_sessions(region, admin, login):
+    offering = OfferingFactory(region=region)
+    first, middle, last = _sessions(region, offering, 3)
+    client = login(admin)
+
+    html = client.get(url("session_attendance", session_id=middle.pk)).content.decode()
+
+    assert f'href="{url("offering_participants", offering_id=offering.pk)}"' in html
+    assert "Kembali ke peserta" in html
+    assert f'href="{url("session_attendance", session_id=first.pk)}" rel="prev"' in html
+    assert f'href="{url("session_attendance", session_id=last.pk)}" rel="next"' in html
+    assert "Sesi 2 dari 3" in html
+
+    html = client.get(url("session_attendance", session_id=first.pk)).content.decode()
+    assert 'rel="prev"' not in html
+    assert f'href="{url("session_attendance", session_id=middle.pk)}" rel="next"' in html
+
+
+def test_attendance_of_a_single_session_has_no_session_links(region, admin, login):
+    (only,) = _sessions(region, OfferingFactory(region=region), 1)
+
+    html = login(admin).get(url("session_attendance", session_id=only.pk)).content.decode()
+
+    assert 'rel="prev"' not in html and 'rel="next"' not in html
+    assert "Kembali ke peserta" in html
