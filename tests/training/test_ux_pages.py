@@ -295,3 +295,20 @@ def test_attendance_of_a_single_session_has_no_session_links(region, admin, logi
 
     assert 'rel="prev"' not in html and 'rel="next"' not in html
     assert "Kembali ke peserta" in html
+
+
+# --- Catalogue filters on phones ----------------------------------------------------------------
+
+
+def test_catalogue_filters_collapse_on_phones_and_open_when_one_is_used(region, employee, login):
+    client = login(employee)
+
+    html = client.get(url("catalogue")).content.decode()
+    assert 'class="collapse d-md-block" id="catalogue-filters"' in html
+    assert 'data-bs-target="#catalogue-filters"' in html and 'aria-expanded="false"' in html
+    # The search box stays outside the collapsed part.
+    assert html.index('id="filter-q"') < html.index('id="catalogue-filters"')
+
+    html = client.get(url("catalogue"), {"mode": "daring"}).content.decode()
+    assert 'class="collapse d-md-block show" id="catalogue-filters"' in html
+    assert 'aria-expanded="true"' in html
