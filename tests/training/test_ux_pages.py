@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django_scopes import scope, scopes_disabled
 
 from tests.factories_enrolment import quick_employee, quick_employees
+from tests.factories_records import DevelopmentRecordFactory
 from tests.factories_training import (
     EnrolmentFactory,
     OfferingFactory,
@@ -312,3 +313,44 @@ def test_catalogue_filters_collapse_on_phones_and_open_when_one_is_used(region, 
     html = client.get(url("catalogue"), {"mode": "daring"}).content.decode()
     assert 'class="collapse d-md-block show" id="catalogue-filters"' in html
     assert 'aria-expanded="true"' in html
+
+
+# --- Empty states -----------------------------------------------------------------------------
+
+
+def test_empty_my_enrolments_lead_to_the_catalogue(employee, login):
+    html = login(employee).get(url("my_enrolments")).content.decode()
+
+    assert "Anda belum mendaftar pelatihan apa pun." in html
+    assert f'class="btn btn-primary" href="{url("catalogue")}"' in html
+
+
+def test_empty_offering_lists_say_where_offerings_come_from(region, admin, login):
+    client = login(admin)
+
+    html = client.get(url("offering_list")).content.decode()
+    assert "Belum ada angkatan." in html
+    assert f'class="btn btn-primary" href="{url("program_list")}"' in html
+
+    html = client.get(url("offering_list"), {"q": "tidak-ada"}).content.decode()
+    assert "Tidak ada angkatan yang cocok dengan filter ini." in html
+
+    html = client.get(url("enrolment_overview")).content.decode()
+    assert "Angkatan ditambahkan dari halaman program pelatihan" in html
+    assert f'class="btn btn-primary" href="{url("program_list")}"' in html
+
+    html = client.get(url("enrolment_overview"), {"status": "open"}).content.decode()
+    assert "Tidak ada angkatan dengan status ini." in html
+
+
+# --- Record review ------------------------------------------------------------------------------
+
+
+def test_record_review_lays_labels_and_values_out_in_a_grid(region, admin, login):
+    record = DevelopmentRecordFactory(region=region)
+
+    html = login(admin).get(url("record_review", record_id=record.pk)).content.decode()
+
+    assert '<dl class="row mb-0 profile dl-pairs">' in html
+    assert html.count('<dt class="col-sm-4">') == html.count('<dd class="col-sm-8')
+    assert '<dt class="col-sm-4">Bentuk pengembangan</dt>' in html
