@@ -354,3 +354,15 @@ def test_record_review_lays_labels_and_values_out_in_a_grid(region, admin, login
     assert '<dl class="row mb-0 profile dl-pairs">' in html
     assert html.count('<dt class="col-sm-4">') == html.count('<dd class="col-sm-8')
     assert '<dt class="col-sm-4">Bentuk pengembangan</dt>' in html
+
+
+def test_programme_page_says_a_one_day_window_closes_today(region, employee, login):
+    today = timezone.localdate()
+    offering = OfferingFactory(region=region, enrolment_opens=today, enrolment_closes=today)
+
+    html = login(employee).get(url("catalogue_program", pk=offering.program_id)).content.decode()
+
+    with translation.override("id"):
+        day = date_format(today, "j M Y")
+    assert f"Pendaftaran hanya pada {day}" in html
+    assert "Pendaftaran ditutup hari ini" in html
