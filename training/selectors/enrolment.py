@@ -5,6 +5,7 @@ Every list is one query (plus a fixed number of prefetches), whatever the number
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -406,4 +407,26 @@ def employees_of_unit(*, region: Region, unit: Unit) -> list[Employee]:
         Employee.objects.filter(region=region, unit=unit, is_active=True)
         .select_related("unit")
         .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class SessionNeighbours:
+    previous: Session | None
+    next: Session | None
+    position: int
+    total: int
+
+
+def session_neighbours(*, session: Session) -> SessionNeighbours:
+    """The sessions before and after `session` in its offering, by start time (one query)."""
+    sessions = list(
+        Session.objects.filter(offering_id=session.offering_id).order_by("starts_at", "id")
+    )
+    index = next(i for i, s in enumerate(sessions) if s.pk == session.pk)
+    return SessionNeighbours(
+        previous=sessions[index - 1] if index > 0 else None,
+        next=sessions[index + 1] if index + 1 < len(sessions) else None,
+        position=index + 1,
+        total=len(sessions),
     )

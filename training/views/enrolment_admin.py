@@ -300,6 +300,7 @@ def session_attendance(request, region_slug, session_id):
         {
             "session": session,
             "offering": offering,
+            "neighbours": selectors.session_neighbours(session=session),
             "rows": rows,
             "present_count": sum(1 for r in rows if r.present),
             "editable": session.status != Session.Status.CANCELLED
