@@ -19,8 +19,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompetensi.forms import apply_validation_error
 from regions import imports
-from regions.forms_admin import apply_service_errors
 from regions.permissions import region_admin_required
 from training.models import Offering
 
@@ -71,7 +71,7 @@ def _start(request, form, *, kind: str, params: dict):
             region=request.region, user=request.user, kind=kind, params=params
         )
     except ValidationError as exc:
-        apply_service_errors(form, exc)
+        apply_validation_error(form, exc)
         return None
     return job
 
@@ -119,7 +119,7 @@ def employee_import_background(request, region_slug):
                 region=request.region, user=request.user, file=form.cleaned_data["file"]
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             return _started(request, job)
     return render(

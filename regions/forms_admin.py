@@ -2,11 +2,11 @@
 
 The model forms below only turn POST data into Python values. They do not build or validate
 the model instance (`_post_clean` is a no-op): the view passes `cleaned_data` to a service and
-puts the service's ValidationError back on the form with `apply_service_errors`.
+puts the service's ValidationError back on the form with
+`kompetensi.forms.apply_validation_error`.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -14,15 +14,6 @@ from . import selectors
 from .imports import MAX_UPLOAD_BYTES
 from .models import Employee, Region, Unit
 from .nip import normalise_nip
-
-
-def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it can, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class _ServiceModelForm(forms.ModelForm):

@@ -16,8 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompetensi.forms import apply_validation_error
+
 from . import imports, selectors, services
-from .forms_admin import EmployeeForm, EmployeeImportForm, UnitForm, apply_service_errors
+from .forms_admin import EmployeeForm, EmployeeImportForm, UnitForm
 from .models import Employee, Unit
 from .permissions import region_admin_required
 
@@ -108,7 +110,7 @@ def unit_create(request, region_slug):
         try:
             unit = services.unit_create(region=request.region, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Unit %(name)s berhasil ditambahkan.") % {"name": unit})
             return redirect("region:unit_list", region_slug=region_slug)
@@ -123,7 +125,7 @@ def unit_edit(request, region_slug, pk):
         try:
             services.unit_update(unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Unit %(name)s berhasil disimpan.") % {"name": unit})
             return redirect("region:unit_list", region_slug=region_slug)
@@ -207,7 +209,7 @@ def employee_create(request, region_slug):
         try:
             employee = services.employee_create(region=request.region, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Pegawai %(name)s berhasil ditambahkan.") % {"name": employee.name}
@@ -224,7 +226,7 @@ def employee_edit(request, region_slug, pk):
         try:
             services.employee_update(employee=employee, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Data pegawai %(name)s berhasil disimpan.") % {"name": employee.name}

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from kompetensi.forms import apply_validation_error
+
 from . import api_clients
-from .forms_admin import apply_service_errors
 from .models import ApiClient
 from .permissions import region_admin_required
 
@@ -121,7 +122,7 @@ def client_create(request, region_slug):
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "expires_at" in exc.error_dict:
                 exc = ValidationError({"expires_on": exc.error_dict.pop("expires_at")})
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             return _show_token(request, issued, rotated=False)
     return render(request, "regions/api_clients/form.html", {"form": form})

@@ -2,13 +2,12 @@
 
 The model forms only turn POST data into Python values (`_post_clean` is a no-op): the view
 passes `cleaned_data` to a service and puts the service's ValidationError back on the form with
-`apply_service_errors`. Choice fields only offer the current region's objects.
+`kompetensi.forms.apply_validation_error`. Choice fields only offer the current region's objects.
 """
 
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -28,15 +27,6 @@ WEEKDAYS = [
     (5, _("Sabtu")),
     (6, _("Minggu")),
 ]
-
-
-def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it can, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _limit(field: forms.Field, queryset, message) -> None:

@@ -16,15 +16,6 @@ LEVEL_ERROR = _("Level harus bilangan bulat antara 1 dan 5.")
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
-def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it can, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def level_field(label, **kwargs) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,

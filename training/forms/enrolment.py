@@ -14,15 +14,6 @@ MAX_BULK_ROWS = 2000
 MAX_CSV_BYTES = 1024 * 1024
 
 
-def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it can, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class EnrolForm(forms.Form):
     motivation = forms.CharField(
         label=_("Alasan mengikuti pelatihan"),

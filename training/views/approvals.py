@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from training.forms.enrolment import DecisionForm, apply_service_errors
+from kompetensi.forms import apply_validation_error
+from training.forms.enrolment import DecisionForm
 from training.models import Enrolment
 from training.selectors import enrolment as selectors
 from training.services import enrolment as services
@@ -151,7 +152,7 @@ def approval_decide(request, region_slug, enrolment_id):
                 by_admin,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _outcome_text(enrolment))
             return redirect("training:approval_list", region_slug=region_slug)

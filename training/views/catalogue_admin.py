@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kompetensi.forms import apply_validation_error
 from regions.permissions import region_admin_required
 from training.forms.catalogue import (
     CancelForm,
@@ -25,7 +26,6 @@ from training.forms.catalogue import (
     SessionForm,
     StatusChangeForm,
     UnitQuotaForm,
-    apply_service_errors,
     offering_filters,
     program_filters,
 )
@@ -156,7 +156,7 @@ def program_create(request, region_slug):
                 region=request.region, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -201,7 +201,7 @@ def program_edit(request, region_slug, pk):
         try:
             services.program_update(program=program, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Perubahan program disimpan."))
             return _program_url(program)
@@ -298,7 +298,7 @@ def offering_create(request, region_slug, pk):
                 program=program, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -356,7 +356,7 @@ def offering_edit(request, region_slug, pk):
         try:
             services.offering_update(offering=offering, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Perubahan angkatan disimpan."))
             return _offering_url(offering)
@@ -379,7 +379,7 @@ def offering_copy(request, region_slug, pk):
                 offering=offering, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -455,7 +455,7 @@ def offering_cancel(request, region_slug, pk):
                 offering=offering, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -496,7 +496,7 @@ def offering_quota_set(request, region_slug, pk):
                 offering=offering, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -547,7 +547,7 @@ def session_create(request, region_slug, pk):
         try:
             services.session_create(offering=offering, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Sesi ditambahkan."))
             return _offering_url(offering)
@@ -578,7 +578,7 @@ def session_recurring(request, region_slug, pk):
                 offering=offering, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("%(count)d sesi dibuat.") % {"count": len(sessions)})
             return _offering_url(offering)
@@ -603,7 +603,7 @@ def session_edit(request, region_slug, pk):
         try:
             services.session_update(session=session, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Sesi disimpan; peserta diberi tahu bila jadwal berubah."))
             return _offering_url(offering)
@@ -625,7 +625,7 @@ def session_cancel(request, region_slug, pk):
                 session=session, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompetensi.forms import apply_validation_error
 from regions.models import Employee, PositionType
 from regions.nip import normalise_nip
 from regions.permissions import region_admin_required, region_employee_required
@@ -27,7 +28,6 @@ from training.forms.competencies import (
     CompetencyForm,
     PositionStandardForm,
     StandardItemForm,
-    apply_service_errors,
 )
 from training.models import Competency, CompetencyType, PositionStandard, PositionStandardItem
 from training.selectors import competencies as selectors
@@ -127,7 +127,7 @@ def competency_create(request, region_slug):
         try:
             competency = services.competency_create(region=request.region, **form.service_kwargs())
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -177,7 +177,7 @@ def competency_edit(request, region_slug, pk):
                 region=request.region, competency=competency, **form.service_kwargs()
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Kompetensi %(name)s disimpan.") % {"name": competency})
             return redirect("training:competency_detail", region_slug, competency.pk)
@@ -288,7 +288,7 @@ def standard_create(request, region_slug):
         try:
             standard = services.position_standard_create(region=request.region, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -310,7 +310,7 @@ def standard_detail(request, region_slug, pk):
         try:
             services.position_standard_item_set(standard=standard, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -341,7 +341,7 @@ def standard_edit(request, region_slug, pk):
         try:
             services.position_standard_update(standard=standard, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Standar %(name)s disimpan.") % {"name": standard})
             return redirect("training:standard_detail", region_slug, standard.pk)
@@ -421,7 +421,7 @@ def employee_competencies(request, region_slug, employee_pk):
         try:
             services.employee_competency_record(employee=employee, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompetensi.forms import apply_validation_error
 from regions.permissions import region_employee_required
-from training.forms.enrolment import CancelForm, EnrolForm, apply_service_errors
+from training.forms.enrolment import CancelForm, EnrolForm
 from training.models import Attendance, Enrolment, Offering, Session
 from training.selectors import enrolment as selectors
 from training.services import enrolment as services
@@ -84,7 +85,7 @@ def offering_enrol(request, region_slug, offering_id):
                 idempotency_key=_idempotency_key(request),
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             enrolment.employee = employee
             level = messages.SUCCESS if enrolment.status == S.CONFIRMED else messages.INFO

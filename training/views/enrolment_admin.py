@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompetensi.forms import apply_validation_error
 from regions.permissions import region_admin_required
-from training.forms.enrolment import BulkEnrolForm, CancelForm, apply_service_errors
+from training.forms.enrolment import BulkEnrolForm, CancelForm
 from training.models import Enrolment, Offering, Session
 from training.selectors import enrolment as selectors
 from training.services import completion
@@ -255,7 +256,7 @@ def enrolment_admin_cancel(request, region_slug, enrolment_id):
                 by_admin=True,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,

@@ -15,8 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from kompetensi.forms import apply_validation_error
 from regions.permissions import region_admin_required
-from training.forms.competencies import apply_service_errors
 from training.forms.partners import ProviderForm, SpeakerForm
 from training.models import Provider, Speaker
 from training.selectors import partners as selectors
@@ -123,7 +123,7 @@ def provider_create(request, region_slug):
         try:
             provider = services.provider_create(region=request.region, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Mitra %(name)s berhasil ditambahkan.") % {"name": provider}
@@ -160,7 +160,7 @@ def provider_edit(request, region_slug, pk):
         try:
             services.provider_update(provider=provider, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Data mitra %(name)s disimpan.") % {"name": provider})
             return redirect("training:provider_detail", region_slug, provider.pk)
@@ -231,7 +231,7 @@ def speaker_create(request, region_slug):
         try:
             speaker = services.speaker_create(region=request.region, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Narasumber %(name)s berhasil ditambahkan.") % {"name": speaker}
@@ -248,7 +248,7 @@ def speaker_edit(request, region_slug, pk):
         try:
             services.speaker_update(speaker=speaker, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Data narasumber %(name)s disimpan.") % {"name": speaker})
             return redirect("training:speaker_list", region_slug)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from regions.forms_admin import apply_service_errors
+from kompetensi.forms import apply_validation_error
 from regions.models import Unit
 from regions.permissions import region_admin_required, region_employee_required, supervisor_required
 from training.forms.plans import PlanCreateForm, PlanDecisionForm, PlanItemForm, PlanSubmitForm
@@ -148,7 +148,7 @@ def plan_item_create(request, region_slug, plan_id):
                 plan=plan, employee=request.access.employee, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Butir rencana ditambahkan."))
             _warn_pppk_cap(request, plan)
@@ -172,7 +172,7 @@ def plan_item_edit(request, region_slug, plan_id, item_id):
                 item=item, employee=request.access.employee, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Butir rencana diperbarui."))
             _warn_pppk_cap(request, plan)
@@ -294,7 +294,7 @@ def team_plan_decide(request, region_slug, plan_id):
                     % {"name": plan.employee.name},
                 )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             return redirect("training:team_plan_list", region_slug=region_slug)
     return render(

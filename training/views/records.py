@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from regions.forms_admin import apply_service_errors
+from kompetensi.forms import apply_validation_error
 from regions.models import Unit
 from regions.permissions import (
     region_admin_required,
@@ -151,7 +151,7 @@ def record_create(request, region_slug):
                 employee=request.access.employee, user=request.user, **form.service_kwargs()
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -204,7 +204,7 @@ def record_edit(request, region_slug, record_id):
                 **form.service_kwargs(),
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             if was_rejected:
                 messages.success(request, _("Riwayat diperbaiki dan diajukan kembali."))
@@ -328,7 +328,7 @@ def record_review(request, region_slug, record_id):
                 messages.error(request, _("Pilih verifikasi atau tolak."))
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                apply_service_errors(reject_form, exc)
+                apply_validation_error(reject_form, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
                 return redirect(
