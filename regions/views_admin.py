@@ -139,9 +139,10 @@ def unit_toggle_active(request, region_slug, pk):
     if request.method == "GET":
         return render(
             request,
-            "regions/admin/confirm_status.html",
+            "partials/confirm_action.html",
             {
                 "object": unit,
+                "subtitle": unit.code,
                 "kind": _("unit"),
                 "back_url": _back_url(request, "region:unit_list"),
                 "warning": _(
@@ -242,9 +243,10 @@ def employee_toggle_active(request, region_slug, pk):
     if request.method == "GET":
         return render(
             request,
-            "regions/admin/confirm_status.html",
+            "partials/confirm_action.html",
             {
                 "object": employee,
+                "subtitle": employee.nip,
                 "kind": _("pegawai"),
                 "back_url": _back_url(request, "region:employee_list"),
                 "warning": _(

@@ -198,7 +198,7 @@ def competency_toggle(request, region_slug, pk):
     if request.method == "GET":
         return render(
             request,
-            "training/partners/confirm_status.html",
+            "partials/confirm_action.html",
             {
                 "object": competency,
                 "subtitle": competency.code,

@@ -70,7 +70,7 @@ def _toggle(request, *, obj, kind: str, warning: str, back_url: str, set_active)
     if request.method == "GET":
         return render(
             request,
-            "training/partners/confirm_status.html",
+            "partials/confirm_action.html",
             {"object": obj, "kind": kind, "back_url": back_url, "warning": warning},
         )
     if request.method != "POST":
