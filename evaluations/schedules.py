@@ -3,15 +3,13 @@
 A superuser sees and adjusts them in Django admin (Periodic tasks). Creation is idempotent and
 never overwrites: a task that already has a periodic task (whatever its name, schedule or
 enabled flag) is left alone. To switch one off, disable it rather than delete it; a deleted one
-comes back at the next `migrate`.
+comes back at the next `migrate`. The creation itself is
+`kompetensi.schedules.ensure_periodic_tasks`.
 """
 
-import logging
+from django.db import DEFAULT_DB_ALIAS
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-
-logger = logging.getLogger(__name__)
+from kompetensi.schedules import ensure_periodic_tasks
 
 # task name -> (title shown in admin, schedule, description)
 DEFAULT_SCHEDULES = {
@@ -34,43 +32,7 @@ DEFAULT_SCHEDULES = {
 
 def ensure_default_schedules(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Create the missing periodic tasks; returns the task names created."""
-    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
-
-    if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
-        return []
-    created = []
-    with transaction.atomic(using=using):
-        for task, (title, schedule, description) in DEFAULT_SCHEDULES.items():
-            if PeriodicTask.objects.using(using).filter(task=task).exists():
-                continue
-            fields = {}
-            if "interval" in schedule:
-                every, period = schedule["interval"]
-                fields["interval"], _ = IntervalSchedule.objects.using(using).get_or_create(
-                    every=every, period=period
-                )
-            else:
-                cron = {
-                    "minute": "*",
-                    "hour": "*",
-                    "day_of_week": "*",
-                    "day_of_month": "*",
-                    "month_of_year": "*",
-                    **schedule["crontab"],
-                }
-                fields["crontab"], _ = CrontabSchedule.objects.using(using).get_or_create(
-                    timezone=settings.TIME_ZONE, **cron
-                )
-            name = title
-            if PeriodicTask.objects.using(using).filter(name=name).exists():
-                name = f"{title} ({task})"
-            PeriodicTask.objects.using(using).create(
-                name=name, task=task, description=description, **fields
-            )
-            created.append(task)
-    if created:
-        logger.info("Created default beat schedules: %s", ", ".join(created))
-    return created
+    return ensure_periodic_tasks(DEFAULT_SCHEDULES, using=using)
 
 
 def create_default_schedules(sender, using=DEFAULT_DB_ALIAS, **kwargs):
