@@ -9,7 +9,7 @@ Objects are always looked up inside the request's region, so another region's id
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import toggle_active
 
 from . import imports, selectors, services
 from .forms_admin import EmployeeForm, EmployeeImportForm, UnitForm
@@ -56,11 +57,6 @@ def _back_url(request, default: str) -> str:
 
 def _redirect_back(request, default: str):
     return redirect(_back_url(request, default))
-
-
-def _requested_state(request) -> bool | None:
-    """The state a status form asks for: explicit, so a double submit changes nothing twice."""
-    return {"1": True, "0": False}.get(request.POST.get("active", ""))
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -136,36 +132,20 @@ def unit_edit(request, region_slug, pk):
 def unit_toggle_active(request, region_slug, pk):
     """GET asks for confirmation; POST with `active=0|1` changes the status."""
     unit = _get_unit(request, pk)
-    if request.method == "GET":
-        return render(
-            request,
-            "partials/confirm_action.html",
-            {
-                "object": unit,
-                "subtitle": unit.code,
-                "kind": _("unit"),
-                "back_url": _back_url(request, "region:unit_list"),
-                "warning": _(
-                    "Unit nonaktif tidak dapat dipilih untuk pegawai baru. Unit yang masih "
-                    "memiliki pegawai aktif atau sub-unit aktif tidak dapat dinonaktifkan."
-                ),
-            },
-        )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    active = _requested_state(request)
-    if active is None:
-        return HttpResponseBadRequest(_("Status yang diminta tidak jelas."))
-    try:
-        services.unit_set_active(unit=unit, active=active)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        message = (
-            _("Unit %(name)s diaktifkan kembali.") if active else _("Unit %(name)s dinonaktifkan.")
-        )
-        messages.success(request, message % {"name": unit.name})
-    return _redirect_back(request, "region:unit_list")
+    return toggle_active(
+        request,
+        obj=unit,
+        subtitle=unit.code,
+        kind=_("unit"),
+        back_url=_back_url(request, "region:unit_list"),
+        warning=_(
+            "Unit nonaktif tidak dapat dipilih untuk pegawai baru. Unit yang masih "
+            "memiliki pegawai aktif atau sub-unit aktif tidak dapat dinonaktifkan."
+        ),
+        set_active=lambda active: services.unit_set_active(unit=unit, active=active),
+        activated=_("Unit %(name)s diaktifkan kembali."),
+        deactivated=_("Unit %(name)s dinonaktifkan."),
+    )
 
 
 # --- Employees ---------------------------------------------------------------------------------
@@ -240,38 +220,20 @@ def employee_edit(request, region_slug, pk):
 def employee_toggle_active(request, region_slug, pk):
     """GET asks for confirmation; POST with `active=0|1` changes the status."""
     employee = _get_employee(request, pk)
-    if request.method == "GET":
-        return render(
-            request,
-            "partials/confirm_action.html",
-            {
-                "object": employee,
-                "subtitle": employee.nip,
-                "kind": _("pegawai"),
-                "back_url": _back_url(request, "region:employee_list"),
-                "warning": _(
-                    "Pegawai nonaktif tidak dapat masuk ke portal, dan bawahannya tidak lagi "
-                    "memiliki atasan langsung tercatat."
-                ),
-            },
-        )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    active = _requested_state(request)
-    if active is None:
-        return HttpResponseBadRequest(_("Status yang diminta tidak jelas."))
-    try:
-        services.employee_set_active(employee=employee, active=active)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        message = (
-            _("Pegawai %(name)s diaktifkan kembali.")
-            if active
-            else _("Pegawai %(name)s dinonaktifkan.")
-        )
-        messages.success(request, message % {"name": employee.name})
-    return _redirect_back(request, "region:employee_list")
+    return toggle_active(
+        request,
+        obj=employee,
+        subtitle=employee.nip,
+        kind=_("pegawai"),
+        back_url=_back_url(request, "region:employee_list"),
+        warning=_(
+            "Pegawai nonaktif tidak dapat masuk ke portal, dan bawahannya tidak lagi "
+            "memiliki atasan langsung tercatat."
+        ),
+        set_active=lambda active: services.employee_set_active(employee=employee, active=active),
+        activated=_("Pegawai %(name)s diaktifkan kembali."),
+        deactivated=_("Pegawai %(name)s dinonaktifkan."),
+    )
 
 
 @region_admin_required

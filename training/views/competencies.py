@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import toggle_active
 from regions.models import Employee, PositionType
 from regions.nip import normalise_nip
 from regions.permissions import region_admin_required, region_employee_required
@@ -53,10 +54,6 @@ def _query_without_page(request) -> str:
 def _status(request) -> str:
     status = request.GET.get("status", "active")
     return status if status in STATUSES else "active"
-
-
-def _requested_state(request) -> bool | None:
-    return {"1": True, "0": False}.get(request.POST.get("active", ""))
 
 
 def _get_competency(request, pk) -> Competency:
@@ -194,39 +191,23 @@ def competency_toggle(request, region_slug, pk):
     competency = _get_competency(request, pk)
     if competency.is_national:
         return _refuse_national(request, competency)
-    back_url = reverse("training:competency_detail", args=[region_slug, competency.pk])
-    if request.method == "GET":
-        return render(
-            request,
-            "partials/confirm_action.html",
-            {
-                "object": competency,
-                "subtitle": competency.code,
-                "kind": _("kompetensi"),
-                "back_url": back_url,
-                "warning": _(
-                    "Kompetensi nonaktif tidak dapat dipilih untuk standar jabatan, penilaian "
-                    "atau program baru. Data yang sudah ada tetap tersimpan."
-                ),
-            },
-        )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    active = _requested_state(request)
-    if active is None:
-        return HttpResponseBadRequest(_("Status yang diminta tidak jelas."))
-    try:
-        services.competency_set_active(region=request.region, competency=competency, active=active)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        message = (
-            _("Kompetensi %(name)s diaktifkan kembali.")
-            if active
-            else _("Kompetensi %(name)s dinonaktifkan.")
-        )
-        messages.success(request, message % {"name": competency})
-    return redirect(back_url)
+    return toggle_active(
+        request,
+        obj=competency,
+        subtitle=competency.code,
+        kind=_("kompetensi"),
+        back_url=reverse("training:competency_detail", args=[region_slug, competency.pk]),
+        warning=_(
+            "Kompetensi nonaktif tidak dapat dipilih untuk standar jabatan, penilaian "
+            "atau program baru. Data yang sudah ada tetap tersimpan."
+        ),
+        set_active=lambda active: services.competency_set_active(
+            region=request.region, competency=competency, active=active
+        ),
+        activated=_("Kompetensi %(name)s diaktifkan kembali."),
+        deactivated=_("Kompetensi %(name)s dinonaktifkan."),
+        name=competency,
+    )
 
 
 @region_admin_required

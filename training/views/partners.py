@@ -9,13 +9,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import toggle_active
 from regions.permissions import region_admin_required
 from training.forms.partners import ProviderForm, SpeakerForm
 from training.models import Provider, Speaker
@@ -63,29 +64,6 @@ def _get_speaker(request, pk) -> Speaker:
         return selectors.speaker_get(region=request.region, pk=pk)
     except Speaker.DoesNotExist as exc:
         raise Http404(_("Narasumber tidak ditemukan.")) from exc
-
-
-def _toggle(request, *, obj, kind: str, warning: str, back_url: str, set_active):
-    """GET asks for confirmation; POST with `active=0|1` changes the status."""
-    if request.method == "GET":
-        return render(
-            request,
-            "partials/confirm_action.html",
-            {"object": obj, "kind": kind, "back_url": back_url, "warning": warning},
-        )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    active = {"1": True, "0": False}.get(request.POST.get("active", ""))
-    if active is None:
-        return HttpResponseBadRequest(_("Status yang diminta tidak jelas."))
-    try:
-        set_active(active)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        message = _("%(name)s diaktifkan kembali.") if active else _("%(name)s dinonaktifkan.")
-        messages.success(request, message % {"name": obj.name})
-    return redirect(back_url)
 
 
 # --- Providers ---------------------------------------------------------------------------------
@@ -173,7 +151,7 @@ def provider_edit(request, region_slug, pk):
 def provider_toggle(request, region_slug, pk):
     provider = _get_provider(request, pk)
     default = reverse("training:provider_detail", args=[region_slug, provider.pk])
-    return _toggle(
+    return toggle_active(
         request,
         obj=provider,
         kind=_("mitra"),
@@ -261,7 +239,7 @@ def speaker_edit(request, region_slug, pk):
 def speaker_toggle(request, region_slug, pk):
     speaker = _get_speaker(request, pk)
     default = reverse("training:speaker_list", args=[region_slug])
-    return _toggle(
+    return toggle_active(
         request,
         obj=speaker,
         kind=_("narasumber"),

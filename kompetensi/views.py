@@ -1,0 +1,63 @@
+"""View helpers shared by every app."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+
+def requested_state(request) -> bool | None:
+    """The state a status form asks for: explicit, so a double submit changes nothing twice."""
+    return {"1": True, "0": False}.get(request.POST.get("active", ""))
+
+
+def toggle_active(
+    request,
+    *,
+    obj,
+    kind: str,
+    warning: str,
+    back_url: str,
+    set_active: Callable[[bool], object],
+    subtitle: str = "",
+    activated: str | None = None,
+    deactivated: str | None = None,
+    name: str | None = None,
+):
+    """GET asks for confirmation; POST with `active=0|1` calls `set_active(active)`.
+
+    A service's ValidationError becomes an error message; either way the admin goes back to
+    `back_url`. `activated`/`deactivated` are the success messages with a `%(name)s`
+    placeholder, filled with `name` (by default `obj.name`).
+    """
+    if request.method == "GET":
+        return render(
+            request,
+            "partials/confirm_action.html",
+            {
+                "object": obj,
+                "subtitle": subtitle,
+                "kind": kind,
+                "back_url": back_url,
+                "warning": warning,
+            },
+        )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    active = requested_state(request)
+    if active is None:
+        return HttpResponseBadRequest(_("Status yang diminta tidak jelas."))
+    try:
+        set_active(active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if active:
+            message = activated or _("%(name)s diaktifkan kembali.")
+        else:
+            message = deactivated or _("%(name)s dinonaktifkan.")
+        messages.success(request, message % {"name": obj.name if name is None else name})
+    return redirect(back_url)
