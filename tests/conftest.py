@@ -23,6 +23,10 @@ def pytest_collection_modifyitems(config, items):
     """
     from django.conf import settings
 
+    # Browser tests run last: Playwright keeps an event loop alive in the main thread until the
+    # session ends, and Django refuses database calls from a thread with a running loop.
+    items.sort(key=lambda item: bool(item.get_closest_marker("e2e")))
+
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     if os.environ.get("REQUIRE_POSTGRES") and not on_postgres:
         raise pytest.UsageError("REQUIRE_POSTGRES is set but DATABASE_URL is not PostgreSQL.")
