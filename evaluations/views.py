@@ -13,13 +13,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import paginate
 from regions import imports
 from regions.permissions import region_admin_required
 from training.models import Offering
@@ -30,7 +30,6 @@ from .models import BackgroundJob
 from .services import jobs as job_services
 from .services import reports as report_services
 
-PAGE_SIZE = 25
 UNFINISHED = job_services.UNFINISHED
 
 
@@ -45,10 +44,6 @@ def region_reports_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _get_only(request):
@@ -138,7 +133,7 @@ def employee_import_background(request, region_slug):
 
 @region_admin_required
 def job_list(request, region_slug):
-    page = _page(request, selectors.job_list_for_user(region=request.region, user=request.user))
+    page = paginate(request, selectors.job_list_for_user(region=request.region, user=request.user))
     for job in page.object_list:
         _describe(job)
     context = {
@@ -238,7 +233,7 @@ def report_list(request, region_slug):
             )
             if job is not None:
                 return _started(request, job)
-    page = _page(request, selectors.report_list(region=request.region))
+    page = paginate(request, selectors.report_list(region=request.region))
     for report in page.object_list:
         report.is_final = report_services.report_is_final(report)
     return render(

@@ -8,7 +8,6 @@ Objects are always looked up inside the request's region, so another region's id
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,15 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompetensi.forms import apply_validation_error
-from kompetensi.views import toggle_active
+from kompetensi.views import paginate, query_without_page, toggle_active
 
 from . import imports, selectors, services
 from .forms_admin import EmployeeForm, EmployeeImportForm, UnitForm
 from .models import Employee, Unit
 from .permissions import region_admin_required
-
-PAGE_SIZE = 25
-
 
 # --- Helpers -----------------------------------------------------------------------------------
 
@@ -33,16 +29,6 @@ PAGE_SIZE = 25
 def _post_data(request):
     """Bind forms on POST only (an empty POST still shows the required fields' errors)."""
     return request.POST if request.method == "POST" else None
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _back_url(request, default: str) -> str:
@@ -91,10 +77,10 @@ def unit_list(request, region_slug):
         request,
         "regions/admin/unit_list.html",
         {
-            "page": _paginate(request, units),
+            "page": paginate(request, units),
             "search": search,
             "status": status,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -171,14 +157,14 @@ def employee_list(request, region_slug):
         request,
         "regions/admin/employee_list.html",
         {
-            "page": _paginate(request, employees),
+            "page": paginate(request, employees),
             "search": search,
             "unit_id": unit_id,
             "employment_type": employment_type,
             "include_inactive": include_inactive,
             "units": selectors.unit_choices(region=request.region),
             "employment_types": Employee.EmploymentType.choices,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 

@@ -8,7 +8,6 @@ up inside the request's region, so another region's id is a 404 whatever the met
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import paginate, query_without_page
 from regions.permissions import region_admin_required
 from training.forms.catalogue import (
     CancelForm,
@@ -36,20 +36,7 @@ from training.services.catalogue import READ_ONLY_OFFERING_STATUSES
 from training.services.history import history_for
 from training.views.catalogue import position_type_labels
 
-PAGE_SIZE = 25
-
-
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -138,11 +125,11 @@ def program_list(request, region_slug):
         request,
         "training/catalogue/admin/program_list.html",
         {
-            "page": _paginate(request, programs),
+            "page": paginate(request, programs),
             "filters": filters,
             "statuses": Program.Status.choices,
             "forms": selectors.development_forms(),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -178,8 +165,8 @@ def program_detail(request, region_slug, pk):
         "training/catalogue/admin/program_detail.html",
         {
             "program": program,
-            "page": _paginate(request, offerings),
-            "query": _query_without_page(request),
+            "page": paginate(request, offerings),
+            "query": query_without_page(request),
             "missing": services.program_missing_for_publication(program=program),
             "position_types": position_type_labels(program),
             "history": history_for(subject=program),
@@ -275,11 +262,11 @@ def offering_list(request, region_slug):
         request,
         "training/catalogue/admin/offering_list.html",
         {
-            "page": _paginate(request, offerings),
+            "page": paginate(request, offerings),
             "filters": filters,
             "month_value": filters["month"].strftime("%Y-%m") if filters["month"] else "",
             "statuses": Offering.Status.choices,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 

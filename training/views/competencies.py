@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompetensi.forms import apply_validation_error
-from kompetensi.views import toggle_active
+from kompetensi.views import paginate, query_without_page, toggle_active
 from regions.models import Employee, PositionType
 from regions.nip import normalise_nip
 from regions.permissions import region_admin_required, region_employee_required
@@ -34,21 +33,10 @@ from training.models import Competency, CompetencyType, PositionStandard, Positi
 from training.selectors import competencies as selectors
 from training.services import competencies as services
 
-PAGE_SIZE = 25
 STATUSES = {"active": True, "inactive": False, "all": None}
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _status(request) -> str:
@@ -107,12 +95,12 @@ def competency_list(request, region_slug):
         request,
         "training/competencies/competency_list.html",
         {
-            "page": _paginate(request, competencies),
+            "page": paginate(request, competencies),
             "search": search,
             "type": ctype,
             "status": status,
             "types": CompetencyType.choices,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -252,12 +240,12 @@ def standard_list(request, region_slug):
         request,
         "training/competencies/standard_list.html",
         {
-            "page": _paginate(request, standards),
+            "page": paginate(request, standards),
             "search": search,
             "position_type": position_type,
             "position_types": PositionType.choices,
             "defaults": defaults,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -386,9 +374,9 @@ def assessment_overview(request, region_slug):
         request,
         "training/competencies/assessment_overview.html",
         {
-            "page": _paginate(request, employees),
+            "page": paginate(request, employees),
             "search": search,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 

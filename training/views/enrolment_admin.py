@@ -5,13 +5,13 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import paginate, query_without_page
 from regions.permissions import region_admin_required
 from training.forms.enrolment import BulkEnrolForm, CancelForm
 from training.models import Enrolment, Offering, Session
@@ -19,7 +19,6 @@ from training.selectors import enrolment as selectors
 from training.services import completion
 from training.services import enrolment as services
 
-PAGE_SIZE = 25
 S = Enrolment.Status
 CANCELLABLE = (S.REQUESTED, S.WAITLISTED, S.CONFIRMED)
 CLOSED_OFFERING = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
@@ -40,12 +39,6 @@ def _get_enrolment(request, enrolment_id) -> Enrolment:
         raise Http404(_("Pendaftaran tidak ditemukan.")) from None
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @region_admin_required
 def offering_overview(request, region_slug):
     """Offerings with their participant counts: the way into each participant list."""
@@ -57,10 +50,10 @@ def offering_overview(request, region_slug):
         request,
         "training/enrolment/admin_offerings.html",
         {
-            "page": Paginator(offerings, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": paginate(request, offerings),
             "status": status,
             "statuses": Offering.Status.choices,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "pending_count": selectors.approvals_pending(
                 region=request.region, supervisor=None
             ).count(),
@@ -81,7 +74,7 @@ def offering_participants(request, region_slug, offering_id):
         "training/enrolment/participants.html",
         {
             "offering": offering,
-            "page": Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": paginate(request, participants),
             "status": status,
             "status_counts": [(value, label, counts[value]) for value, label in S.choices],
             "total": sum(counts.values()),
@@ -90,7 +83,7 @@ def offering_participants(request, region_slug, offering_id):
             "badges": selectors.STATUS_BADGES,
             "cancellable": CANCELLABLE,
             "is_closed": offering.status in CLOSED_OFFERING,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 

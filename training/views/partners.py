@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -16,26 +15,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
-from kompetensi.views import toggle_active
+from kompetensi.views import paginate, query_without_page, toggle_active
 from regions.permissions import region_admin_required
 from training.forms.partners import ProviderForm, SpeakerForm
 from training.models import Provider, Speaker
 from training.selectors import partners as selectors
 from training.services import partners as services
 
-PAGE_SIZE = 25
 STATUSES = {"active": True, "inactive": False, "all": None}
 VOLUNTEER_FILTERS = {"1": True, "0": False}
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _status(request) -> str:
@@ -83,13 +71,13 @@ def provider_list(request, region_slug):
         request,
         "training/partners/provider_list.html",
         {
-            "page": _paginate(request, providers),
+            "page": paginate(request, providers),
             "search": search,
             "kind": kind,
             "status": status,
             "kinds": Provider.Kind.choices,
             "summary": selectors.partner_summary(region=request.region),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -187,13 +175,13 @@ def speaker_list(request, region_slug):
         request,
         "training/partners/speaker_list.html",
         {
-            "page": _paginate(request, speakers),
+            "page": paginate(request, speakers),
             "search": search,
             "provider_id": provider_id,
             "volunteer": volunteer,
             "status": status,
             "providers": selectors.provider_choices(region=request.region),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 

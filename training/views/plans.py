@@ -6,7 +6,6 @@ the region's (admin), so any other plan is a 404.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import paginate, query_without_page
 from regions.models import Unit
 from regions.permissions import region_admin_required, region_employee_required, supervisor_required
 from training.forms.plans import PlanCreateForm, PlanDecisionForm, PlanItemForm, PlanSubmitForm
@@ -21,18 +21,7 @@ from training.models import DevelopmentPlan
 from training.selectors import plans as selectors
 from training.services import plans as services
 
-PAGE_SIZE = 25
 Status = DevelopmentPlan.Status
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _int_param(request, name: str) -> int | None:
@@ -253,9 +242,9 @@ def team_plan_list(request, region_slug):
         request,
         "training/plans/team_list.html",
         {
-            "page": _paginate(request, plans),
+            "page": paginate(request, plans),
             "status": status_key or "submitted",
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -329,8 +318,8 @@ def plan_admin_list(request, region_slug):
         request,
         "training/plans/admin_list.html",
         {
-            "page": _paginate(request, plans),
-            "query": _query_without_page(request),
+            "page": paginate(request, plans),
+            "query": query_without_page(request),
             "status": status,
             "unit_id": unit_id,
             "year": year,

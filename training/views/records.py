@@ -10,7 +10,6 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import paginate, query_without_page
 from regions.models import Unit
 from regions.permissions import (
     region_admin_required,
@@ -31,21 +31,10 @@ from training.services import records as services
 from training.services.jp_rules import jp_format, jp_maximum, jp_rule_kind, jp_rule_text
 from training.validators import evidence_content_type, evidence_max_bytes
 
-PAGE_SIZE = 25
 Status = DevelopmentRecord.Status
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _year_param(request, *, default: int, latest: int | None = None) -> int:
@@ -136,8 +125,8 @@ def my_jp(request, region_slug):
             "progress": selectors.record_year_summary(
                 region=request.region, employee=employee, year=year
             ),
-            "page": _paginate(request, records),
-            "query": _query_without_page(request),
+            "page": paginate(request, records),
+            "query": query_without_page(request),
         },
     )
 
@@ -288,8 +277,8 @@ def record_queue(request, region_slug):
         "training/records/queue.html",
         {
             "filters": filters,
-            "page": _paginate(request, records),
-            "query": _query_without_page(request),
+            "page": paginate(request, records),
+            "query": query_without_page(request),
             "status": cleaned.get("status") or "",
         },
     )
