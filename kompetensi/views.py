@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 PAGE_SIZE = 25
@@ -22,6 +23,16 @@ def query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def safe_next_url(request, default: str) -> str:
+    """`next` (POST, else GET) if it is a safe page of the request's region, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith(f"/{request.region.slug}/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def requested_state(request) -> bool | None:

@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompetensi.forms import apply_validation_error
-from kompetensi.views import paginate, query_without_page, toggle_active
+from kompetensi.views import paginate, query_without_page, safe_next_url, toggle_active
 
 from . import imports, selectors, services
 from .forms_admin import EmployeeForm, EmployeeImportForm, UnitForm
@@ -33,12 +32,7 @@ def _post_data(request):
 
 def _back_url(request, default: str) -> str:
     """The list the admin came from (with its filters) if `next` is safe, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith(f"/{request.region.slug}/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(default, kwargs={"region_slug": request.region.slug})
+    return safe_next_url(request, reverse(default, kwargs={"region_slug": request.region.slug}))
 
 
 def _redirect_back(request, default: str):

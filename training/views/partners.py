@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
-from kompetensi.views import paginate, query_without_page, toggle_active
+from kompetensi.views import paginate, query_without_page, safe_next_url, toggle_active
 from regions.permissions import region_admin_required
 from training.forms.partners import ProviderForm, SpeakerForm
 from training.models import Provider, Speaker
@@ -29,15 +28,6 @@ VOLUNTEER_FILTERS = {"1": True, "0": False}
 def _status(request) -> str:
     status = request.GET.get("status", "active")
     return status if status in STATUSES else "active"
-
-
-def _back_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith(f"/{request.region.slug}/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _get_provider(request, pk) -> Provider:
@@ -147,7 +137,7 @@ def provider_toggle(request, region_slug, pk):
             "Mitra nonaktif tidak dapat dipilih untuk program atau narasumber baru. Program dan "
             "narasumber yang sudah ada tetap tersimpan."
         ),
-        back_url=_back_url(request, default),
+        back_url=safe_next_url(request, default),
         set_active=lambda active: services.provider_set_active(provider=provider, active=active),
     )
 
@@ -235,6 +225,6 @@ def speaker_toggle(request, region_slug, pk):
             "Narasumber nonaktif tidak dapat dipilih untuk angkatan atau sesi baru. Riwayatnya "
             "tetap tersimpan."
         ),
-        back_url=_back_url(request, default),
+        back_url=safe_next_url(request, default),
         set_active=lambda active: services.speaker_set_active(speaker=speaker, active=active),
     )
