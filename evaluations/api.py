@@ -16,7 +16,7 @@ from kompetensi.api.base import ResourceView
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import Param, cursor_param, openapi_parameters, page_size_param
 from kompetensi.api.schema import READ_ERRORS, error_responses, page_serializer
-from training.api import ID_PATH, IF_NONE_MATCH, _detail_responses, _id_or_code
+from training.api import ID_PATH, IF_NONE_MATCH, _detail_responses, filter_offerings
 from training.models import Enrolment, Offering
 
 L = gettext_lazy
@@ -144,15 +144,7 @@ class EvaluationListView(EvaluationBase):
     def filter_queryset(self, queryset, q):
         if q["offering"]:
             queryset = queryset.filter(pk=q["offering"])
-        if q["programme"]:
-            queryset = queryset.filter(_id_or_code("program", q["programme"]))
-        if q["status"]:
-            queryset = queryset.filter(status__in=q["status"])
-        if q["start_from"]:
-            queryset = queryset.filter(start_date__gte=q["start_from"])
-        if q["start_to"]:
-            queryset = queryset.filter(start_date__lte=q["start_to"])
-        return queryset
+        return filter_offerings(queryset, q)
 
     @extend_schema(
         operation_id="evaluations_list",

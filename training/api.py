@@ -713,19 +713,25 @@ OFFERING_PARAMS = [
 ]
 
 
+def filter_offerings(queryset, q):
+    """Offerings narrowed by the `status`, `programme`, `start_from` and `start_to` params
+    (the offerings list and the evaluations summary take the same ones)."""
+    if q["status"]:
+        queryset = queryset.filter(status__in=q["status"])
+    if q["programme"]:
+        queryset = queryset.filter(_id_or_code("program", q["programme"]))
+    if q["start_from"]:
+        queryset = queryset.filter(start_date__gte=q["start_from"])
+    if q["start_to"]:
+        queryset = queryset.filter(start_date__lte=q["start_to"])
+    return queryset
+
+
 class OfferingListView(OfferingBase):
     params = OFFERING_PARAMS
 
     def filter_queryset(self, queryset, q):
-        if q["status"]:
-            queryset = queryset.filter(status__in=q["status"])
-        if q["programme"]:
-            queryset = queryset.filter(_id_or_code("program", q["programme"]))
-        if q["start_from"]:
-            queryset = queryset.filter(start_date__gte=q["start_from"])
-        if q["start_to"]:
-            queryset = queryset.filter(start_date__lte=q["start_to"])
-        return queryset
+        return filter_offerings(queryset, q)
 
     @extend_schema(
         operation_id="offerings_list",
