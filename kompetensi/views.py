@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 PAGE_SIZE = 25
+# `?status=` of a list with active / inactive / all tabs -> the `active` filter of its selector.
+ACTIVE_STATUSES = {"active": True, "inactive": False, "all": None}
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
@@ -23,6 +25,12 @@ def query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def active_status(request) -> str:
+    """The list's `?status=` tab; "active" when missing or unknown."""
+    status = request.GET.get("status", "active")
+    return status if status in ACTIVE_STATUSES else "active"
 
 
 def safe_next_url(request, default: str) -> str:

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompetensi.forms import apply_validation_error
-from kompetensi.views import paginate, query_without_page, safe_next_url, toggle_active
+from kompetensi.views import (
+    ACTIVE_STATUSES,
+    active_status,
+    paginate,
+    query_without_page,
+    safe_next_url,
+    toggle_active,
+)
 
 from . import imports, selectors, services
 from .forms_admin import EmployeeForm, EmployeeImportForm, UnitForm
@@ -57,16 +64,14 @@ def _get_employee(request, pk) -> Employee:
 
 # --- Units -------------------------------------------------------------------------------------
 
-UNIT_STATUSES = {"active": True, "inactive": False, "all": None}
-
 
 @region_admin_required
 def unit_list(request, region_slug):
     search = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "active")
-    if status not in UNIT_STATUSES:
-        status = "active"
-    units = selectors.unit_list(region=request.region, search=search, active=UNIT_STATUSES[status])
+    status = active_status(request)
+    units = selectors.unit_list(
+        region=request.region, search=search, active=ACTIVE_STATUSES[status]
+    )
     return render(
         request,
         "regions/admin/unit_list.html",

@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompetensi.forms import apply_validation_error
-from kompetensi.views import paginate, query_without_page, toggle_active
+from kompetensi.views import (
+    ACTIVE_STATUSES,
+    active_status,
+    paginate,
+    query_without_page,
+    toggle_active,
+)
 from regions.models import Employee, PositionType
 from regions.nip import normalise_nip
 from regions.permissions import region_admin_required, region_employee_required
@@ -33,15 +39,7 @@ from training.models import Competency, CompetencyType, PositionStandard, Positi
 from training.selectors import competencies as selectors
 from training.services import competencies as services
 
-STATUSES = {"active": True, "inactive": False, "all": None}
-
-
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def _status(request) -> str:
-    status = request.GET.get("status", "active")
-    return status if status in STATUSES else "active"
 
 
 def _get_competency(request, pk) -> Competency:
@@ -87,9 +85,9 @@ def competency_list(request, region_slug):
     ctype = request.GET.get("type", "")
     if ctype not in CompetencyType.values:
         ctype = ""
-    status = _status(request)
+    status = active_status(request)
     competencies = selectors.competency_list(
-        region=request.region, search=search, type=ctype, active=STATUSES[status]
+        region=request.region, search=search, type=ctype, active=ACTIVE_STATUSES[status]
     )
     return render(
         request,

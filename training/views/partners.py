@@ -14,20 +14,21 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
-from kompetensi.views import paginate, query_without_page, safe_next_url, toggle_active
+from kompetensi.views import (
+    ACTIVE_STATUSES,
+    active_status,
+    paginate,
+    query_without_page,
+    safe_next_url,
+    toggle_active,
+)
 from regions.permissions import region_admin_required
 from training.forms.partners import ProviderForm, SpeakerForm
 from training.models import Provider, Speaker
 from training.selectors import partners as selectors
 from training.services import partners as services
 
-STATUSES = {"active": True, "inactive": False, "all": None}
 VOLUNTEER_FILTERS = {"1": True, "0": False}
-
-
-def _status(request) -> str:
-    status = request.GET.get("status", "active")
-    return status if status in STATUSES else "active"
 
 
 def _get_provider(request, pk) -> Provider:
@@ -53,9 +54,9 @@ def provider_list(request, region_slug):
     kind = request.GET.get("kind", "")
     if kind not in Provider.Kind.values:
         kind = ""
-    status = _status(request)
+    status = active_status(request)
     providers = selectors.provider_list(
-        region=request.region, search=search, kind=kind, active=STATUSES[status]
+        region=request.region, search=search, kind=kind, active=ACTIVE_STATUSES[status]
     )
     return render(
         request,
@@ -153,13 +154,13 @@ def speaker_list(request, region_slug):
     volunteer = request.GET.get("volunteer", "")
     if volunteer not in VOLUNTEER_FILTERS:
         volunteer = ""
-    status = _status(request)
+    status = active_status(request)
     speakers = selectors.speaker_list(
         region=request.region,
         search=search,
         provider_id=provider_id,
         volunteer=VOLUNTEER_FILTERS.get(volunteer),
-        active=STATUSES[status],
+        active=ACTIVE_STATUSES[status],
     )
     return render(
         request,
