@@ -89,10 +89,15 @@ class ExportForm(forms.Form):
 class BackgroundImportForm(forms.Form):
     file = forms.FileField(
         label=_("Berkas pegawai (CSV atau Excel .xlsx)"),
-        help_text=_("Paling besar %(size)d MB. Baris pertama berisi nama kolom.")
-        % {"size": imports.MAX_UPLOAD_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request, so it is in the user's language.
+        self.fields["file"].help_text = _(
+            "Paling besar %(size)d MB. Baris pertama berisi nama kolom."
+        ) % {"size": imports.MAX_UPLOAD_BYTES // (1024 * 1024)}
 
     def clean_file(self):
         file = self.cleaned_data["file"]

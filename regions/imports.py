@@ -176,15 +176,15 @@ def _decode_csv(content: bytes) -> str:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError(
             _(
-                "Berkas CSV berkode UTF-16 (misalnya hasil \u201cTeks Unicode\u201d di Excel). "
-                "Simpan ulang sebagai \u201cCSV UTF-8 (dipisahkan koma)\u201d."
+                "Berkas CSV berkode UTF-16 (misalnya hasil “Teks Unicode” di Excel). "
+                "Simpan ulang sebagai “CSV UTF-8 (dipisahkan koma)”."
             )
         )
     if b"\x00" in content:
         raise ImportFileError(
             _(
                 "Berkas ini bukan teks CSV biasa (berisi karakter biner atau berkode UTF-16). "
-                "Simpan ulang sebagai \u201cCSV UTF-8 (dipisahkan koma)\u201d."
+                "Simpan ulang sebagai “CSV UTF-8 (dipisahkan koma)”."
             )
         )
     try:
@@ -193,7 +193,7 @@ def _decode_csv(content: bytes) -> str:
         raise ImportFileError(
             _(
                 "Berkas CSV tidak berkode UTF-8 (karakter tidak terbaca pada posisi %(pos)d). "
-                "Simpan ulang sebagai \u201cCSV UTF-8 (dipisahkan koma)\u201d."
+                "Simpan ulang sebagai “CSV UTF-8 (dipisahkan koma)”."
             )
             % {"pos": exc.start + 1}
         ) from None

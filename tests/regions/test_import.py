@@ -283,6 +283,15 @@ def test_utf16_csv_is_rejected_with_advice(region, unit):
     assert employee_count() == (0, 0)
 
 
+def test_encoding_advice_is_translated_for_english_users(region, unit):
+    from django.utils import translation
+
+    upload = csv_file(good_rows(), encoding="utf-16")
+    with translation.override("en"):
+        message = file_message(employees_import(region=region, file=upload))
+    assert "Save it again as “CSV UTF-8 (Comma delimited)”" in message
+
+
 def test_windows_1252_csv_is_rejected_with_advice(region, unit):
     rows = good_rows()
     rows[0][1] = "Hendra Wijayà"
