@@ -10,6 +10,7 @@ import datetime as dt
 from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import scopes_disabled
 
 from regions.models import Golongan, PositionType, Region
@@ -292,10 +293,14 @@ with scopes_disabled():
             label=_("Tautan daring"), required=False, assume_scheme="https"
         )
         starts_at = forms.DateTimeField(
-            label=_("Mulai"), input_formats=[DATETIME_FORMAT], widget=_datetime_widget()
+            label=pgettext_lazy("session time", "Mulai"),
+            input_formats=[DATETIME_FORMAT],
+            widget=_datetime_widget(),
         )
         ends_at = forms.DateTimeField(
-            label=_("Selesai"), input_formats=[DATETIME_FORMAT], widget=_datetime_widget()
+            label=pgettext_lazy("session time", "Selesai"),
+            input_formats=[DATETIME_FORMAT],
+            widget=_datetime_widget(),
         )
 
         class Meta:
