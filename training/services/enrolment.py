@@ -450,6 +450,12 @@ def _check_decider(enrolment: Enrolment, actor, by_admin: bool) -> None:
             _("Hanya atasan langsung pegawai ini atau admin yang dapat memutuskan pendaftaran."),
             code="not_supervisor",
         )
+    # Nobody decides their own request, not even an admin (as with verifying one's own JP).
+    own_user = enrolment.employee.user_id
+    if own_user is not None and own_user == getattr(actor, "pk", None):
+        raise ValidationError(
+            _("Anda tidak dapat memutuskan permohonan Anda sendiri."), code="own_request"
+        )
 
 
 @transaction.atomic

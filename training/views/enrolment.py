@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kompetensi.forms import apply_validation_error
 from regions.permissions import region_employee_required
 from training.forms.enrolment import CancelForm, EnrolForm
-from training.models import Attendance, Enrolment, Offering, Session
+from training.models import Attendance, Enrolment, Offering, Program, Session
 from training.selectors import enrolment as selectors
 from training.services import enrolment as services
 
@@ -64,6 +64,8 @@ def offering_enrol(request, region_slug, offering_id):
         Offering.objects.select_related("program", "program__provider", "program__form"),
         region=request.region,
         pk=offering_id,
+        # As in the catalogue: a draft or archived programme's batches are not shown to ASN.
+        program__status=Program.Status.PUBLISHED,
     )
     employee = request.access.employee
     existing = (
