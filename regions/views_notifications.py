@@ -8,8 +8,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from kompetensi.views import safe_next_url
 
 from .models import Notification
 from .notifications import (
@@ -42,15 +43,6 @@ def _decorate(notification: Notification) -> Notification:
     notification.label = Kind(notification.kind).label if notification.kind in Kind.values else ""
     notification.about = (notification.context or {}).get("_about", "")
     return notification
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 @region_employee_required
@@ -111,7 +103,9 @@ def mark_read(request, region_slug, pk):
     notification_mark_read(notification=notification)
     if request.htmx:
         return render(request, "notifications/_row.html", {"notification": _decorate(notification)})
-    return redirect(_safe_next(request, reverse("notifications:list", args=[request.region.slug])))
+    return redirect(
+        safe_next_url(request, reverse("notifications:list", args=[request.region.slug]))
+    )
 
 
 @region_employee_required

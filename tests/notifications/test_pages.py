@@ -143,6 +143,9 @@ def test_mark_read_rejects_get_and_foreign_redirects(region, employee, login):
         _url("mark_read", region, notification.pk), {"next": "https://evil.example/"}
     )
     assert response["Location"] == _url("list", region)
+    for junk in ("abc", "a\x00b", "-1"):
+        response = client.post(_url("mark_read", region, notification.pk), {"next": junk})
+        assert response["Location"] == _url("list", region)
 
 
 def test_mark_all_read_only_touches_own(region, employee, supervisor, login):
