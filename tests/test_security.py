@@ -1,11 +1,14 @@
 """Access-control probes: tenant isolation and role rules that cut across areas."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.urls import reverse
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from regions.notifications import Kind, notify
-from tests.factories import EmployeeFactory
+from tests.cross_region import LEAK_BUILDERS, ROUTES
+from tests.factories import EmployeeFactory, UserFactory
 from tests.factories_training import EnrolmentFactory, OfferingFactory, ProgramFactory
 from training.models import Enrolment, Program
 
@@ -92,3 +95,49 @@ def test_notification_of_a_colleague_is_404(region, employee, supervisor, login)
     with scope(region=region):
         note.refresh_from_db()
     assert note.read_at is None
+
+
+# --- Role walls over every region route --------------------------------------------------------
+
+# What a national viewer (no membership) may read: aggregate pages, never personal data pages.
+NATIONAL_VIEWER_GET = {
+    "region:home",
+    "training:catalogue",
+    "training:catalogue_program",
+    "evaluations:report_list",
+    "evaluations:report_download",
+}
+
+
+@pytest.fixture
+def own(region, unit, admin):
+    """Region A's own objects, built by the same builders as the cross-region test."""
+    with scopes_disabled():
+        member = EmployeeFactory(region=region, unit=unit, supervisor=admin, name="Anggota Tim")
+        ns = SimpleNamespace(region=region, unit=unit, employee=member, admin=admin)
+        for build in LEAK_BUILDERS:
+            build(ns)
+    return ns
+
+
+def _url(name, own):
+    return reverse(name, kwargs={"region_slug": own.region.slug, **ROUTES[name](own)})
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_plain_asn_never_reaches_admin_pages(name, own, employee, client):
+    url = _url(name, own)
+    if "/kelola/" not in url:
+        pytest.skip("not an admin page")
+    client.force_login(employee.user)
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, {}).status_code in (403, 404)
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_national_viewer_reads_only_aggregate_pages_and_never_posts(name, own, client):
+    client.force_login(UserFactory(is_national_viewer=True))
+    url = _url(name, own)
+    assert client.post(url, {}).status_code == 403
+    if name not in NATIONAL_VIEWER_GET:
+        assert client.get(url).status_code in (403, 404)
