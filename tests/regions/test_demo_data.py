@@ -2,17 +2,22 @@
 
 import io
 import re
+import tempfile
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Sum
 from django.test import override_settings
 from django.urls import reverse
-from django_scopes import scopes_disabled
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
 
 from regions import demo
 from regions.models import Employee, Golongan, Membership, PositionType, Region, Unit, User
 from regions.nip import parse_nip
+from training.models import DevelopmentRecord, Enrolment, Offering, Program
+from training.selectors.competencies import recommended_programs
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +68,9 @@ def demo_data(django_db_setup, django_db_blocker):
     runs in its own savepoint (the `db` fixture), so a test's writes never reach the next.
     Passwords are hashed like in every test (tests/conftest.py: MD5), so they verify."""
     fast_hashing = override_settings(PASSWORD_HASHERS=[MD5_HASHER])
-    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
+    media = tempfile.TemporaryDirectory()
+    in_media = override_settings(MEDIA_ROOT=media.name)
+    with media, in_media, django_db_blocker.unblock(), fast_hashing, transaction.atomic():
         yield run_command()
         transaction.set_rollback(True)
 
@@ -168,3 +175,84 @@ def test_demo_roles_see_what_their_role_allows(client, output):
     client.force_login(asn)
     assert client.get("/semarang/profil/").status_code == 200
     assert client.get("/binjai/").status_code == 404
+
+
+def demo_employee(output: str, region_name: str, role: str) -> Employee:
+    by_role = {(row["region"], row["role"]): row["login"] for row in printed_logins(output)}
+    with scopes_disabled():
+        return Employee.objects.select_related("region").get(nip=by_role[(region_name, role)])
+
+
+def training_counts() -> dict:
+    with scopes_disabled():
+        return {
+            "programmes": Program.objects.count(),
+            "offerings": Offering.objects.count(),
+            "enrolments": Enrolment.objects.count(),
+            "records": DevelopmentRecord.objects.count(),
+        }
+
+
+def test_each_region_has_a_catalogue_with_open_batches_and_a_completed_one(output):
+    with scopes_disabled():
+        for region in Region.objects.all():
+            published = Program.objects.filter(region=region, status=Program.Status.PUBLISHED)
+            assert published.count() == 6, region.slug
+            assert Program.objects.filter(region=region, status=Program.Status.DRAFT).count() == 1
+            open_batches = Offering.objects.filter(
+                region=region, status=Offering.Status.OPEN, program__in=published
+            )
+            assert {o.program_id for o in open_batches} == {p.pk for p in published}
+            assert all(2 <= o.sessions.count() <= 4 for o in open_batches)
+            statuses = set(Offering.objects.filter(region=region).values_list("status", flat=True))
+            assert {Offering.Status.RUNNING, Offering.Status.COMPLETED} <= statuses
+            assert Enrolment.objects.filter(
+                region=region, status=Enrolment.Status.WAITLISTED
+            ).exists()
+
+
+def test_demo_asn_has_verified_jp_a_pending_request_and_recommendations(output):
+    today = timezone.localdate()
+    for region_name in ("Tanjungbalai", "Semarang", "Binjai", "Plaju"):
+        asn = demo_employee(output, region_name, "ASN")
+        supervisor = demo_employee(output, region_name, "Atasan langsung")
+        with scope(region=asn.region):
+            verified = DevelopmentRecord.objects.filter(
+                employee=asn, status=DevelopmentRecord.Status.VERIFIED, year=today.year
+            ).aggregate(jp=Sum("jp"))["jp"]
+            assert verified and verified > 0, region_name
+            assert DevelopmentRecord.objects.filter(
+                employee=asn, status=DevelopmentRecord.Status.SUBMITTED, evidence__endswith=".pdf"
+            ).exists()
+            pending = Enrolment.objects.filter(
+                employee__supervisor=supervisor, status=Enrolment.Status.REQUESTED
+            )
+            assert pending.filter(employee=asn).exists(), region_name
+            assert Enrolment.objects.filter(
+                employee=asn,
+                status=Enrolment.Status.CONFIRMED,
+                offering__status=Offering.Status.OPEN,
+            ).exists()
+            assert asn.development_plans.get(year=today.year).items.count() == 2
+            assert recommended_programs(employee=asn), region_name
+
+
+def test_demo_supervisor_sees_pending_approvals(client, output):
+    supervisor = demo_employee(output, "Semarang", "Atasan langsung")
+    asn = demo_employee(output, "Semarang", "ASN")
+    with scope(region=supervisor.region):
+        pending = Enrolment.objects.filter(
+            employee__supervisor=supervisor, status=Enrolment.Status.REQUESTED
+        )
+        assert pending.count() >= 1
+    client.force_login(supervisor.user)
+    response = client.get(reverse("training:approval_list", args=["semarang"]))
+    assert response.status_code == 200
+    assert asn.name in response.content.decode()
+
+
+def test_running_twice_creates_no_training_data(output):
+    before = training_counts()
+    second = run_command()
+    assert training_counts() == before
+    assert second.count("training: nothing new") == 4

@@ -8,8 +8,10 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from regions import demo
+from training.demo import load_training_demo
 
 
 class Command(BaseCommand):
@@ -21,9 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         logins = []
+        today = timezone.localdate()
         for plan in demo.build_plans():
             try:
                 result = demo.load_region(plan)
+                training = load_training_demo(region=result.region, today=today)
             except ValidationError as exc:
                 raise CommandError(f"{plan.spec.name}: {'; '.join(exc.messages)}") from exc
             logins += result.logins
@@ -31,7 +35,8 @@ class Command(BaseCommand):
                 f"{result.region.name:<13} "
                 f"{'created' if result.regions_created else 'exists '}  "
                 f"units +{result.units_created} (kept {result.units_existing})  "
-                f"employees +{result.employees_created} (kept {result.employees_existing})"
+                f"employees +{result.employees_created} (kept {result.employees_existing})  "
+                f"training: {', '.join(f'{k} +{v}' for k, v in training.items()) or 'nothing new'}"
             )
         viewer, _created = demo.load_national_viewer()
         logins.append(viewer)
