@@ -191,6 +191,13 @@ def _check_unit(*, region: Region, unit: Unit | None, current_unit_id=None) -> N
         raise ValidationError({"unit": _("Unit kerja %(name)s tidak aktif.") % {"name": unit.name}})
 
 
+def _login_reaches_beyond(user, region: Region) -> bool:
+    """Whether a login has access outside `region` (another region, national or staff)."""
+    if user.is_superuser or user.is_staff or getattr(user, "is_national_viewer", False):
+        return True
+    return Membership.objects.filter(user=user).exclude(region=region).exists()
+
+
 def _ensure_login(*, employee: Employee) -> None:
     """Create or refresh the login of an employee: username = NIP, email if given."""
     email = (employee.email or "").strip().lower() or None
@@ -220,6 +227,16 @@ def _ensure_login(*, employee: Employee) -> None:
         employee.save(update_fields=["user"])
     else:
         user = employee.user
+        if (user.email or None) != email and _login_reaches_beyond(user, employee.region):
+            # A new email plus an invitation (password reset) would hand the account over.
+            raise ValidationError(
+                {
+                    "email": _(
+                        "Akun pegawai ini juga dipakai di luar wilayah ini; emailnya hanya "
+                        "dapat diubah oleh pengelola sistem."
+                    )
+                }
+            )
         user.username, user.email, user.first_name = employee.nip, email, employee.name[:150]
         user.is_active = employee.is_active
         user.save(update_fields=["username", "email", "first_name", "is_active"])
