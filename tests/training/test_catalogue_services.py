@@ -504,6 +504,15 @@ def test_copy_makes_a_planned_batch_with_everything_shifted(in_region, unit):
     assert source.sessions.count() == 2
 
 
+@pytest.mark.parametrize("start_date", [dt.date.max, dt.date.min])
+def test_offering_copy_out_of_range_start_is_refused(in_region, start_date):
+    source = OfferingFactory(region=in_region)
+    with pytest.raises(ValidationError) as exc:
+        services.offering_copy(offering=source, start_date=start_date)
+    assert "di luar rentang" in exc.value.message_dict["start_date"][0]
+    assert Offering.objects.count() == 1
+
+
 # --- Unit quotas -------------------------------------------------------------------------------
 
 

@@ -713,13 +713,25 @@ def offering_copy(
     if start_date is None:
         raise ValidationError({"start_date": _("Tanggal mulai angkatan baru wajib diisi.")})
     shift = start_date - offering.start_date
+    scheduled = Session.objects.filter(offering=offering, status=Session.Status.SCHEDULED)
+    try:
+        shifted = {
+            "start_date": offering.start_date + shift,
+            "end_date": offering.end_date + shift,
+            "enrolment_opens": offering.enrolment_opens + shift,
+            "enrolment_closes": offering.enrolment_closes + shift,
+        }
+        sessions = [
+            (session, session.starts_at + shift, session.ends_at + shift) for session in scheduled
+        ]
+    except OverflowError:
+        raise ValidationError(
+            {"start_date": _("Tanggal mulai angkatan baru di luar rentang tanggal yang didukung.")}
+        ) from None
     data = {name_: getattr(offering, name_) for name_ in OFFERING_FIELDS}
     data.update(
         name=(name or "").strip() or _("%(name)s (salinan)") % {"name": offering.name},
-        start_date=offering.start_date + shift,
-        end_date=offering.end_date + shift,
-        enrolment_opens=offering.enrolment_opens + shift,
-        enrolment_closes=offering.enrolment_closes + shift,
+        **shifted,
     )
     data = _offering_data(data)
     speakers = list(offering.speakers.all())
@@ -739,13 +751,13 @@ def offering_copy(
             region=copy.region,
             offering=copy,
             title=session.title,
-            starts_at=session.starts_at + shift,
-            ends_at=session.ends_at + shift,
+            starts_at=starts_at,
+            ends_at=ends_at,
             location=session.location,
             online_link=session.online_link,
             speaker_id=session.speaker_id,
         )
-        for session in Session.objects.filter(offering=offering, status=Session.Status.SCHEDULED)
+        for session, starts_at, ends_at in sessions
     )
     return copy
 
