@@ -304,7 +304,18 @@ def employee_set_active(*, employee: Employee, active: bool) -> Employee:
     if not active:
         Employee.objects.filter(region=employee.region, supervisor=employee).update(supervisor=None)
     if employee.user_id:
-        User.objects.filter(pk=employee.user_id).update(is_active=active)
+        user = employee.user
+        if _login_reaches_beyond(user, employee.region):
+            # The login is used elsewhere too: only this region's access ends (or comes back,
+            # as an ordinary member), so one region's admin cannot lock it out everywhere.
+            if active:
+                Membership.objects.get_or_create(
+                    user=user, region=employee.region, defaults={"role": Membership.Role.MEMBER}
+                )
+            else:
+                Membership.objects.filter(user=user, region=employee.region).delete()
+        else:
+            User.objects.filter(pk=employee.user_id).update(is_active=active)
     return employee
 
 

@@ -61,3 +61,29 @@ def test_plain_employee_email_change_still_works(admin, region, employee, login)
     response = _edit(login(admin), region, employee, email="baru@example.go.id")
     assert response.status_code == 302
     assert _user_email(employee) == "baru@example.go.id"
+
+
+def _toggle(client, region, employee, active):
+    url = reverse("region:employee_toggle", kwargs={"region_slug": region.slug, "pk": employee.pk})
+    return client.post(url, {"active": "1" if active else "0"})
+
+
+def test_deactivating_only_ends_this_regions_access_of_a_login_used_elsewhere(
+    admin, region, employee, other_region, client
+):
+    """Region A's admin must not lock the person out of region B (or the national view)."""
+    Membership.objects.create(user=employee.user, region=other_region, role=Membership.Role.ADMIN)
+    client.force_login(admin.user)
+    assert _toggle(client, region, employee, active=False).status_code == 302
+    employee.user.refresh_from_db()
+    assert employee.user.is_active
+    assert Membership.objects.filter(user=employee.user, region=other_region).exists()
+    assert not Membership.objects.filter(user=employee.user, region=region).exists()
+    client.force_login(employee.user)
+    home = reverse("region:home", kwargs={"region_slug": region.slug})
+    assert client.get(home).status_code == 404
+
+    client.force_login(admin.user)
+    assert _toggle(client, region, employee, active=True).status_code == 302
+    membership = Membership.objects.get(user=employee.user, region=region)
+    assert membership.role == Membership.Role.MEMBER
