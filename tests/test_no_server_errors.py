@@ -9,6 +9,7 @@ Any status is fine (200, 302, 400, 403, 404, 405...) except a server error or an
 """
 
 import importlib
+import pkgutil
 from types import SimpleNamespace
 
 import pytest
@@ -104,14 +105,13 @@ COMMON_FIELDS = {
 }
 
 
-def _form_field_names():
-    names = set(COMMON_FIELDS)
+def _form_fields():
+    """Every field name of the project's forms (and common ones), with a field of that name."""
+    fields = {name: forms.CharField() for name in COMMON_FIELDS}
     for module_name in FORM_MODULES:
         module = importlib.import_module(module_name)
         submodules = [module]
         if hasattr(module, "__path__"):
-            import pkgutil
-
             submodules += [
                 importlib.import_module(f"{module_name}.{info.name}")
                 for info in pkgutil.iter_modules(module.__path__)
@@ -119,8 +119,58 @@ def _form_field_names():
         for sub in submodules:
             for value in vars(sub).values():
                 if isinstance(value, type) and issubclass(value, forms.BaseForm):
-                    names |= set(getattr(value, "base_fields", {}))
-    return sorted(names)
+                    fields.update(getattr(value, "base_fields", {}))
+    return fields
+
+
+def _form_field_names():
+    return sorted(_form_fields())
+
+
+# Well-formed but extreme values, typed per field, so the forms pass and the services see them.
+EXTREMES = [
+    {"date": "9999-12-31", "time": "23:59", "datetime": "9999-12-31 23:59", "number": "2147483648"},
+    {"date": "0001-01-01", "time": "00:00", "datetime": "0001-01-01 00:00", "number": "0"},
+]
+OBJECT_FIELDS = {
+    "program": "program",
+    "offering": "offering",
+    "unit": "unit",
+    "employee": "employee",
+    "competency": "competency",
+    "provider": "provider",
+    "speaker": "speaker",
+    "supervisor": "employee",
+    "enrolments": "enrolment",
+}
+
+
+def _extreme_payloads(data):
+    payloads = []
+    for extreme in EXTREMES:
+        payload = {}
+        for name, field in _form_fields().items():
+            if name in OBJECT_FIELDS and hasattr(data, OBJECT_FIELDS[name]):
+                payload[name] = str(getattr(data, OBJECT_FIELDS[name]).pk)
+            elif isinstance(field, forms.ModelChoiceField):
+                payload[name] = "999999999"
+            elif isinstance(field, forms.DateTimeField):
+                payload[name] = extreme["datetime"]
+            elif isinstance(field, forms.DateField):
+                payload[name] = extreme["date"]
+            elif isinstance(field, forms.TimeField):
+                payload[name] = extreme["time"]
+            elif isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+                payload[name] = extreme["number"]
+            elif isinstance(field, forms.ChoiceField) and field.choices:
+                choices = [str(key) for key, _label in field.choices if key not in ("", None)]
+                payload[name] = choices[-1] if choices else ""
+            elif isinstance(field, forms.BooleanField):
+                payload[name] = "on"
+            else:
+                payload[name] = "Uji masukan"
+        payloads.append((payload, extreme["date"]))
+    return payloads
 
 
 JUNK_VALUES = [
@@ -173,6 +223,10 @@ def test_bad_input_never_gives_a_server_error(name, rich_region, admin, supervis
     requests += [
         ("post", payload, f"POST junk {value[:12]!r}")
         for payload, value in zip(_junk_payloads(), JUNK_VALUES, strict=True)
+    ]
+    requests += [
+        ("post", payload, f"POST extreme {label}")
+        for payload, label in _extreme_payloads(rich_region)
     ]
     failures = []
     for role, who in [("admin", admin), ("supervisor", supervisor), ("asn", employee)]:
