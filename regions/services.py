@@ -227,7 +227,8 @@ def _ensure_login(*, employee: Employee) -> None:
         employee.save(update_fields=["user"])
     else:
         user = employee.user
-        if (user.email or None) != email and _login_reaches_beyond(user, employee.region):
+        beyond = _login_reaches_beyond(user, employee.region)
+        if beyond and (user.email or None) != email:
             # A new email plus an invitation (password reset) would hand the account over.
             raise ValidationError(
                 {
@@ -238,8 +239,15 @@ def _ensure_login(*, employee: Employee) -> None:
                 }
             )
         user.username, user.email, user.first_name = employee.nip, email, employee.name[:150]
-        user.is_active = employee.is_active
-        user.save(update_fields=["username", "email", "first_name", "is_active"])
+        if beyond:
+            # Used elsewhere too: the login stays on; this region's access follows the employee
+            # through the membership (see employee_set_active).
+            user.save(update_fields=["username", "email", "first_name"])
+            if not employee.is_active:
+                return
+        else:
+            user.is_active = employee.is_active
+            user.save(update_fields=["username", "email", "first_name", "is_active"])
     Membership.objects.get_or_create(
         user=employee.user, region=employee.region, defaults={"role": Membership.Role.MEMBER}
     )

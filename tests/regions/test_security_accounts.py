@@ -87,3 +87,17 @@ def test_deactivating_only_ends_this_regions_access_of_a_login_used_elsewhere(
     assert _toggle(client, region, employee, active=True).status_code == 302
     membership = Membership.objects.get(user=employee.user, region=region)
     assert membership.role == Membership.Role.MEMBER
+
+
+def test_editing_a_deactivated_employee_used_elsewhere_keeps_login_and_membership_state(
+    admin, region, employee, other_region, client
+):
+    Membership.objects.create(user=employee.user, region=other_region)
+    client.force_login(admin.user)
+    _toggle(client, region, employee, active=False)
+    with scopes_disabled():
+        employee = Employee.objects.get(pk=employee.pk)
+    assert _edit(client, region, employee, name="Nama Baru").status_code == 302
+    employee.user.refresh_from_db()
+    assert employee.user.is_active
+    assert not Membership.objects.filter(user=employee.user, region=region).exists()
