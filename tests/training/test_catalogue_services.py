@@ -527,6 +527,14 @@ def test_unit_quota_set_update_and_remove(in_region, unit):
     assert not OfferingUnitQuota.objects.exists()
 
 
+def test_unit_quota_beyond_the_column_range_is_refused(in_region, unit):
+    offering = OfferingFactory(region=in_region)
+    with pytest.raises(ValidationError) as exc:
+        services.offering_unit_quota_set(offering=offering, unit=unit, seats=2**63)
+    assert "seats" in exc.value.message_dict
+    assert not OfferingUnitQuota.objects.exists()
+
+
 def test_unit_quota_for_a_unit_of_another_region_is_refused(in_region, other_unit):
     offering = OfferingFactory(region=in_region)
     with pytest.raises(ValidationError) as exc:

@@ -778,6 +778,11 @@ def offering_unit_quota_set(
     if seats is None or seats < 1:
         errors.add("seats", _("Kursi khusus paling sedikit 1."))
     errors.raise_if_any()
+    # The model's validators bound the number to what the database column holds.
+    _full_clean(
+        OfferingUnitQuota(region=offering.region, offering=offering, unit=unit, seats=seats),
+        exclude=["region", "offering", "unit"],
+    )
     used = _unit_seats_taken(offering, unit)
     if seats < used:
         raise ValidationError(
