@@ -7,7 +7,7 @@ region, so a query on tenant data outside a region fails loudly.
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -49,6 +49,9 @@ class RegionScopeMiddleware:
                 raise Http404(_("Wilayah tidak ditemukan."))
             if access.read_only and request.method not in SAFE_METHODS:
                 raise PermissionDenied(_("Peninjau nasional hanya dapat melihat data."))
+            if any("\x00" in value for key in request.GET for value in request.GET.getlist(key)):
+                # No page takes a NUL byte; PostgreSQL refuses it in any query (search, filter).
+                raise BadRequest(_("Alamat halaman berisi karakter yang tidak valid."))
             request.region = region
             request.access = access
             response = self.get_response(request)

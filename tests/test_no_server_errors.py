@@ -237,3 +237,9 @@ def test_bad_input_never_gives_a_server_error(name, rich_region, admin, supervis
             if problem:
                 failures.append(f"{role} {label}: {problem}")
     assert not failures, f"{url}\n" + "\n".join(failures)
+
+
+def test_a_nul_byte_in_the_query_string_is_a_bad_request(region, employee, login):
+    """PostgreSQL refuses NUL in any query: the middleware answers 400 before a view runs."""
+    url = reverse("training:catalogue", kwargs={"region_slug": region.slug})
+    assert login(employee).get(url, {"q": "a\x00b"}).status_code == 400
