@@ -31,7 +31,12 @@ class RegionScopeMiddleware:
         except Resolver404:
             match = None
         if match is not None and match.app_name == "admin":
-            # Django's /admin/ is for superusers only and spans every region.
+            # Django's /admin/ is for superusers only and spans every region. Anyone else who
+            # has a staff login (given some model permission) would see every region's data;
+            # non-staff users are sent to the admin login by Django itself.
+            user = request.user
+            if user.is_authenticated and user.is_staff and not user.is_superuser:
+                raise PermissionDenied
             with scopes_disabled():
                 return self.get_response(request)
         slug = match.kwargs.get("region_slug") if match else None

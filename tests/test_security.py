@@ -141,3 +141,25 @@ def test_national_viewer_reads_only_aggregate_pages_and_never_posts(name, own, c
     assert client.post(url, {}).status_code == 403
     if name not in NATIONAL_VIEWER_GET:
         assert client.get(url).status_code in (403, 404)
+
+
+# --- Django admin ------------------------------------------------------------------------------
+
+
+def test_staff_user_without_superuser_gets_no_cross_region_django_admin(
+    client, employee, other_employee
+):
+    """/admin/ runs with scopes disabled: only superusers may use it, not any staff login that
+    was given a model permission."""
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_employee"))
+    client.force_login(staff)
+    response = client.get("/admin/regions/employee/")
+    assert response.status_code == 403
+    assert other_employee.nip.encode() not in response.content
+
+
+def test_django_admin_login_page_still_opens(client):
+    assert client.get("/admin/login/").status_code == 200
