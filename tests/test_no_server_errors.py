@@ -131,6 +131,8 @@ def _form_field_names():
 EXTREMES = [
     {"date": "9999-12-31", "time": "23:59", "datetime": "9999-12-31 23:59", "number": "2147483648"},
     {"date": "0001-01-01", "time": "00:00", "datetime": "0001-01-01 00:00", "number": "0"},
+    {"date": "2026-12-31", "time": "12:00", "datetime": "2026-01-01 12:00", "number": "-1"},
+    {"date": "2026-01-01", "time": "12:00", "datetime": "2026-12-31 12:00", "number": "9" * 20},
 ]
 OBJECT_FIELDS = {
     "program": "program",
@@ -169,7 +171,7 @@ def _extreme_payloads(data):
                 payload[name] = "on"
             else:
                 payload[name] = "Uji masukan"
-        payloads.append((payload, extreme["date"]))
+        payloads.append((payload, f"{extreme['date']} {extreme['number'][:6]}"))
     return payloads
 
 
