@@ -124,11 +124,21 @@ def _url(name, own):
     return reverse(name, kwargs={"region_slug": own.region.slug, **ROUTES[name](own)})
 
 
-@pytest.mark.parametrize("name", sorted(ROUTES))
+def _admin_route_names():
+    """Routes whose path lies under kelola/ (reversed with placeholder ids at collection)."""
+    from .test_cross_region import _AnyObject
+
+    names = []
+    for name, kwargs in ROUTES.items():
+        url = reverse(name, kwargs={"region_slug": "x", **kwargs(_AnyObject())})
+        if "/kelola/" in url:
+            names.append(name)
+    return sorted(names)
+
+
+@pytest.mark.parametrize("name", _admin_route_names())
 def test_plain_asn_never_reaches_admin_pages(name, own, employee, client):
     url = _url(name, own)
-    if "/kelola/" not in url:
-        pytest.skip("not an admin page")
     client.force_login(employee.user)
     assert client.get(url).status_code in (403, 404)
     assert client.post(url, {}).status_code in (403, 404)
