@@ -9,9 +9,12 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from regions import demo
 from training.demo import load_training_demo
+from training.models import Competency, CompetencyLevel, DevelopmentForm
+from training.reference_data import sync_reference_data
 
 
 class Command(BaseCommand):
@@ -24,6 +27,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         logins = []
         today = timezone.localdate()
+        # The national forms and competencies come with the migrations; make sure they are
+        # there (a flushed test database, an edited dictionary) before programmes use them.
+        with scopes_disabled():
+            sync_reference_data(DevelopmentForm, Competency, CompetencyLevel)
         for plan in demo.build_plans():
             try:
                 result = demo.load_region(plan)
