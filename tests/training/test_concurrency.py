@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django_scopes import scope, scopes_disabled
 
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, UserFactory
 from tests.factories_enrolment import quick_employees
 from tests.factories_training import OfferingFactory
 from training.models import Enrolment, Offering, OfferingUnitQuota
@@ -141,7 +141,8 @@ def test_concurrent_approvals_and_reserved_seats_never_oversell(on_postgres):
                 services.enrolment_create(offering=offering, employee=p, actor=p.user)
                 for p in people
             ]
-        admin_user = people[0].user
+        # The deciding admin is nobody among the applicants (no one decides their own request).
+        admin_user = UserFactory(username="admin-setuju")
 
     def job_for(enrolment):
         def job():
