@@ -430,3 +430,27 @@ def session_neighbours(*, session: Session) -> SessionNeighbours:
         position=index + 1,
         total=len(sessions),
     )
+
+
+def enrolment_live(*, offering: Offering, employee: Employee) -> Enrolment | None:
+    """The employee's live enrolment in the offering, if any (one query)."""
+    return (
+        Enrolment.objects.filter(
+            offering=offering, employee=employee, status__in=Enrolment.LIVE_STATUSES
+        )
+        .select_related("offering", "offering__program")
+        .first()
+    )
+
+
+def enrolment_sessions_with_attendance(*, enrolment: Enrolment) -> list[Session]:
+    """The offering's sessions, each with `present` (True/False/None) for this enrolment."""
+    present = dict(
+        Attendance.objects.filter(enrolment=enrolment).values_list("session_id", "present")
+    )
+    sessions = list(
+        Session.objects.filter(offering_id=enrolment.offering_id).order_by("starts_at", "id")
+    )
+    for session in sessions:
+        session.present = present.get(session.pk)
+    return sessions

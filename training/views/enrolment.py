@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from kompetensi.forms import apply_validation_error
 from regions.permissions import region_employee_required
 from training.forms.enrolment import CancelForm, EnrolForm
-from training.models import Attendance, Enrolment, Offering, Program, Session
+from training.models import Enrolment, Offering, Program, Session
 from training.selectors import enrolment as selectors
+from training.selectors.catalogue import offering_sessions
 from training.services import enrolment as services
 
 PAGE_SIZE = 25
@@ -68,13 +69,7 @@ def offering_enrol(request, region_slug, offering_id):
         program__status=Program.Status.PUBLISHED,
     )
     employee = request.access.employee
-    existing = (
-        Enrolment.objects.filter(
-            offering=offering, employee=employee, status__in=Enrolment.LIVE_STATUSES
-        )
-        .select_related("offering", "offering__program")
-        .first()
-    )
+    existing = selectors.enrolment_live(offering=offering, employee=employee)
     form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,9 +100,7 @@ def offering_enrol(request, region_slug, offering_id):
             else services.enrolment_blockers(offering=offering, employee=employee),
             "seats": selectors.offering_seat_summary(offering=offering, unit=employee.unit),
             "sessions": list(
-                Session.objects.filter(offering=offering)
-                .exclude(status=Session.Status.CANCELLED)
-                .order_by("starts_at", "id")
+                offering_sessions(offering=offering).exclude(status=Session.Status.CANCELLED)
             ),
             "idempotency_key": uuid.uuid4().hex,
         },
@@ -151,14 +144,7 @@ def _my_enrolment(request, enrolment_id) -> Enrolment:
 def my_enrolment_detail(request, region_slug, enrolment_id):
     enrolment = _my_enrolment(request, enrolment_id)
     _cancel_info(enrolment, timezone.localdate())
-    present = dict(
-        Attendance.objects.filter(enrolment=enrolment).values_list("session_id", "present")
-    )
-    sessions = list(
-        Session.objects.filter(offering_id=enrolment.offering_id).order_by("starts_at", "id")
-    )
-    for session in sessions:
-        session.present = present.get(session.pk)
+    sessions = selectors.enrolment_sessions_with_attendance(enrolment=enrolment)
     return render(
         request,
         "training/enrolment/my_detail.html",

@@ -16,6 +16,7 @@ from regions.permissions import region_admin_required
 from training.forms.enrolment import BulkEnrolForm, CancelForm
 from training.models import Enrolment, Offering, Session
 from training.selectors import enrolment as selectors
+from training.selectors.catalogue import offering_sessions
 from training.services import completion
 from training.services import enrolment as services
 
@@ -79,7 +80,7 @@ def offering_participants(request, region_slug, offering_id):
             "status_counts": [(value, label, counts[value]) for value, label in S.choices],
             "total": sum(counts.values()),
             "seats": selectors.offering_seat_summary(offering=offering),
-            "sessions": list(Session.objects.filter(offering=offering).order_by("starts_at", "id")),
+            "sessions": list(offering_sessions(offering=offering)),
             "badges": selectors.STATUS_BADGES,
             "cancellable": CANCELLABLE,
             "is_closed": offering.status in CLOSED_OFFERING,
