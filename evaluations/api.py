@@ -59,7 +59,7 @@ def _mean(expression, condition):
 
 
 class EvaluationBase(ResourceView):
-    keyset = Keyset("evaluations", stamp_field=None)
+    keyset = Keyset("evaluations")
     columns = (
         "id",
         "name",

@@ -13,6 +13,7 @@ from kompetensi.api.columns import utc
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import Param, cursor_param, openapi_parameters, page_size_param
 from kompetensi.api.schema import READ_ERRORS, error_responses, page_serializer
+from kompetensi.sync import horizon
 from training.api import ID_PATH, IF_NONE_MATCH, _detail_responses, _id_or_code
 from training.api import updated_since_param as _updated_since
 
@@ -259,8 +260,8 @@ TOMBSTONE_PARAMS = [
 
 
 class DeletedListView(ResourceView):
-    keyset = Keyset("deleted", stamp_field="deleted_at")
-    columns = ("object_id", "resource", "deleted_at", "id")
+    keyset = Keyset("deleted", since_field="deleted_at")
+    columns = ("object_id", "resource", "deleted_at", "sync_marker", "id")
     params = TOMBSTONE_PARAMS
 
     def base_queryset(self):
@@ -269,7 +270,8 @@ class DeletedListView(ResourceView):
     def list(self, request):
         q = self.query(request)
         queryset = Tombstone.objects.filter(resource=q["resource"])
-        queryset = self.keyset.apply(queryset, cursor=q["cursor"], since=q["since"])
+        now = horizon(using=queryset.db)
+        queryset = self.keyset.apply(queryset, cursor=q["cursor"], since=q["since"], horizon=now)
         size = q["page_size"]
         rows = list(queryset.values_list(*self.columns)[: size + 1])
         return Response(
@@ -277,11 +279,11 @@ class DeletedListView(ResourceView):
                 request,
                 rows,
                 page_size=size,
-                key_of=lambda r: (r[2], r[3]),
+                key_of=lambda r: (r[3], r[4]),
                 build=lambda rows: [
                     {"resource": r[1], "id": r[0], "deleted_at": r[2]} for r in rows
                 ],
-                cursor=q["cursor"],
+                horizon=now,
             )
         )
 

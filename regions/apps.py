@@ -9,8 +9,19 @@ class RegionsConfig(AppConfig):
 
     def ready(self):
         # Registers the notification channel system check.
-        from . import notification_channels  # noqa: F401
+        from kompetensi.sync import install_after_migrate
+
+        from . import (
+            notification_channels,  # noqa: F401
+            sync,
+        )
         from .schedules import create_default_schedules
+
+        # Sync markers: this app's tables, and the triggers of every app after each migrate.
+        sync.register()
+        post_migrate.connect(
+            install_after_migrate, sender=self, dispatch_uid="kompetensi_sync_install"
+        )
 
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="regions_default_schedules"

@@ -32,6 +32,7 @@ from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import Param, cursor_param, openapi_parameters, page_size_param
 from kompetensi.api.renderers import CSVRenderer, ORJSONRenderer
 from kompetensi.api.schema import READ_ERRORS, error_responses, page_serializer
+from kompetensi.sync import horizon
 from regions.models import ApiClient, Employee
 from regions.nip import normalise_nip
 from training.models import DevelopmentRecord, Enrolment, Offering, OfferingUnitQuota, Program
@@ -1060,7 +1061,6 @@ class SiasnExportView(ResourceView):
 
     keyset = Keyset("siasn")
     columns = SIASN_COLUMNS
-    stamp_index = len(SIASN_COLUMNS) - 1
     params = SIASN_PARAMS
     renderer_classes = [ORJSONRenderer, CSVRenderer]
 
@@ -1142,7 +1142,9 @@ class SiasnExportView(ResourceView):
         import csv
 
         queryset = self.filter_queryset(self.base_queryset(), q)
-        queryset = self.keyset.apply(queryset, cursor=None, since=q["updated_since"])
+        queryset = self.keyset.apply(
+            queryset, cursor=None, since=q["updated_since"], horizon=horizon(using=queryset.db)
+        )
         rows = queryset.values_list(*self.columns).iterator(chunk_size=2000)
         kind = self._kind
         build = build_diklat if kind == "diklat" else build_kursus

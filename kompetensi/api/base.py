@@ -16,6 +16,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kompetensi.sync import MARKER, horizon
 from regions.models import Region
 
 from . import errors
@@ -125,22 +126,19 @@ class ResourceView(ApiView):
     serializers. Subclasses set `keyset`, `fields` (pairs of output key and `values_list`
     argument; the id first), `base_queryset()` and `filter_queryset()`; `get()` calls `list()`
     or `retrieve()`. Each row becomes `dict(zip(keys, row))`: built in C, like the raw floor.
-    (Views with another shape set `columns`, `stamp_index` and `build()` themselves.)"""
+    The sync marker is fetched as each row's last column (for the cursor) and left out of
+    the result by that zip. (Views with another shape set `columns` and `build()`.)"""
 
     keyset = None
     fields: tuple = ()
     columns: tuple = ()
     keys: tuple = ()
-    stamp_index: int = -1
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "fields" in cls.__dict__ and cls.fields:
             cls.keys = tuple(key for key, _column in cls.fields)
             cls.columns = tuple(column for _key, column in cls.fields)
-            stamp = getattr(cls.keyset, "stamp_field", None)
-            if stamp is not None:
-                cls.stamp_index = cls.keys.index(stamp)
 
     def base_queryset(self):
         raise NotImplementedError
@@ -150,10 +148,11 @@ class ResourceView(ApiView):
 
     def build(self, rows: list) -> list:
         keys = self.keys
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [dict(zip(keys, row)) for row in rows]  # noqa: B905 - the marker is dropped
 
     def values_queryset(self):
-        """`base_queryset().values_list(*columns)`, built once per view and region per process.
+        """`base_queryset().values_list(*columns, sync_marker)`, built once per view and region
+        per process.
 
         Setting up 30-odd columns across five joins costs more Python than the rest of a
         page request together; the built queryset (made inside the region's scope, so it
@@ -162,32 +161,22 @@ class ResourceView(ApiView):
         key = (type(self), self.region.pk if self.region is not None else None)
         queryset = _VALUES_QUERYSETS.get(key)
         if queryset is None:
-            queryset = self.base_queryset().values_list(*self.columns)
+            queryset = self.base_queryset().values_list(*self.columns, MARKER)
             _VALUES_QUERYSETS[key] = queryset
         return queryset.all()
 
     def list(self, request):
         q = self.query(request)
         queryset = self.filter_queryset(self.values_queryset(), q)
-        queryset = self.keyset.apply(queryset, cursor=q.get("cursor"), since=q.get("updated_since"))
+        now = horizon(using=queryset.db)
+        queryset = self.keyset.apply(
+            queryset, cursor=q.get("cursor"), since=q.get("updated_since"), horizon=now
+        )
         size = q["page_size"]
         rows = list(queryset[: size + 1])
-        if self.keyset.stamp_field is None:
-            key_of = _first
-        else:
-            index = self.stamp_index
-
-            def key_of(row):
-                return row[index], row[0]
-
         return Response(
             self.keyset.page(
-                request,
-                rows,
-                page_size=size,
-                key_of=key_of,
-                build=self.build,
-                cursor=q.get("cursor"),
+                request, rows, page_size=size, key_of=_marker_and_id, build=self.build, horizon=now
             )
         )
 
@@ -202,5 +191,5 @@ class ResourceView(ApiView):
 _VALUES_QUERYSETS: dict = {}
 
 
-def _first(row):
-    return row[0]
+def _marker_and_id(row):
+    return row[-1], row[0]
