@@ -167,7 +167,7 @@ def _pg_statements(tables: list[str], cascades: list[Cascade]) -> list[str]:
             NEW.sync_marker := pg_current_xact_id()::text::bigint;
             RETURN NEW;
         END $$
-        """
+        """,
     ]
     for table in tables:
         sql.append(

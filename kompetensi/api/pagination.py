@@ -131,9 +131,7 @@ class Keyset:
             queryset = queryset.filter(_row_after(queryset, marker, pk))
         return queryset.order_by(MARKER, "pk")
 
-    def page(
-        self, request, rows: list, *, page_size: int, key_of, build, horizon: Horizon
-    ) -> dict:
+    def page(self, request, rows: list, *, page_size: int, key_of, build, horizon: Horizon) -> dict:
         """The page envelope. `rows` holds up to page_size + 1 raw rows (one extra tells
         whether more follow); `key_of(row)` gives (marker, id) of a raw row; `build` turns the
         list of raw rows into result items. On the last page the cursor moves to the horizon:

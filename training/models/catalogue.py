@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from kompetensi.sync import SyncedModel
-
 from regions.models import Golongan, Region, Unit
 
 from .competencies import Competency, CompetencyType

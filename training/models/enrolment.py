@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from kompetensi.sync import SyncedModel
-
 from regions.models import Employee, Region, Unit
 
 from .catalogue import Offering, Session

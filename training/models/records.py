@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from kompetensi.sync import SyncedModel
-
 from regions.models import Employee, Region
 
 from .catalogue import DevelopmentForm, Program
