@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
-from rest_framework.throttling import SimpleRateThrottle
 
 from regions.api_clients import ApiClientAuthError, api_client_authenticate, api_client_touch
 from regions.models import ApiClient
 
 from .errors import ApiError
+from .throttling import GCRAThrottle
 
 DEFAULT_RATE = "1200/min"
 
@@ -96,7 +96,7 @@ def throttle_rate() -> str | None:
     return None if str(rate).lower() in {"", "off", "none"} else rate
 
 
-class ApiClientThrottle(SimpleRateThrottle):
+class ApiClientThrottle(GCRAThrottle):
     """A token bucket per client (not per IP: many clients may sit behind one proxy)."""
 
     scope = "api_client"

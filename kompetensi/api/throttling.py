@@ -1,0 +1,92 @@
+"""Rate limiting that costs one Redis round trip, and degrades instead of failing.
+
+DRF's `SimpleRateThrottle` keeps the timestamps of every request of the window in the cache
+and reads and rewrites that list on each request (two round trips and a pickled list of up to
+N floats). `GCRAThrottle` keeps one number per key instead — the generic cell rate algorithm's
+"theoretical arrival time" — and decides in a Lua script inside Redis, with Redis's own clock
+(the same for every app server): N requests per period, bursts of up to N allowed.
+
+Without a Redis cache (the embedded default, tests) it falls back to DRF's implementation on
+whatever cache is configured. When Redis is unreachable the request is allowed (fail open: a
+limit is protection, not a reason to stop serving) and a warning is logged once per process
+until Redis answers again.
+"""
+
+import logging
+
+from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+
+# KEYS[1]: the key. ARGV[1]: emission interval (ms) = period / N. ARGV[2]: tolerance (ms) =
+# period. Returns {allowed (1/0), milliseconds to wait}.
+GCRA_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local new_tat = tat + interval
+local allow_at = new_tat - tolerance
+if allow_at > now then
+    return {0, allow_at - now}
+end
+redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1000)
+return {1, 0}
+"""
+
+_warned = False
+
+
+def _redis_client(cache):
+    """The redis-py client behind Django's RedisCache, or None for other backends."""
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache):
+        return None
+    return cache._cache.get_client(write=True)
+
+
+class GCRAThrottle(SimpleRateThrottle):
+    """A `SimpleRateThrottle` (same rates, same `get_cache_key`) decided by one Lua call."""
+
+    _scripts: dict = {}
+
+    def allow_request(self, request, view):
+        global _warned
+        if self.rate is None:
+            return True
+        client = _redis_client(self.cache)
+        if client is None:
+            return super().allow_request(request, view)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(GCRA_LUA)
+        interval_ms = self.duration * 1000 / self.num_requests
+        from redis.exceptions import RedisError
+
+        try:
+            allowed, wait_ms = script(
+                keys=[self.cache.make_and_validate_key(self.key)],
+                args=[interval_ms, self.duration * 1000],
+            )
+        except (RedisError, OSError) as exc:
+            if not _warned:
+                logger.warning("Rate limiting is off while Redis is unreachable: %s", exc)
+                _warned = True
+            return True
+        if _warned:
+            logger.warning("Redis answers again: rate limiting is back on.")
+            _warned = False
+        self._wait = int(wait_ms) / 1000 if not allowed else None
+        return bool(allowed)
+
+    def wait(self):
+        wait = getattr(self, "_wait", None)
+        if wait is not None:
+            return wait
+        return super().wait()
