@@ -305,3 +305,22 @@ def sync_installed_triggers(*, using: str = "default") -> set[str]:
 def install_after_migrate(sender, using="default", **kwargs) -> None:
     """post_migrate receiver (connected once, in RegionsConfig.ready)."""
     sync_install(using=using)
+
+
+def sync_reset(*, using: str = "default") -> int:
+    """Give every synced row a new marker and start a new epoch (every cursor handed out so far
+    is refused; clients pull once from the start). Needed after restoring the database into
+    another PostgreSQL cluster, whose transaction ids restart below the markers stored in the
+    rows. Returns the number of rows re-marked."""
+    from django.db import transaction
+
+    sync_install(using=using)
+    connection = connections[using]
+    existing = set(connection.introspection.table_names())
+    marked = 0
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {CLOCK_TABLE} SET epoch = epoch + 1 WHERE id = 1")
+        for table in sorted(t for t in registry.tables if t in existing):
+            cursor.execute(f"UPDATE {_q(table)} SET {MARKER} = 0")
+            marked += cursor.rowcount
+    return marked
