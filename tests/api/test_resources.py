@@ -18,8 +18,8 @@ from tests.factories_training import (
     SessionFactory,
     SpeakerFactory,
 )
-from training.api import structural_level
 from training.models import OfferingUnitQuota
+from training.services.siasn import structural_level
 
 pytestmark = pytest.mark.django_db
 
