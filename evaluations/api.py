@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from kompetensi.api.base import ResourceView
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import Param, cursor_param, openapi_parameters, page_size_param
 from kompetensi.api.schema import (
@@ -23,6 +22,7 @@ from kompetensi.api.schema import (
     error_responses,
     page_serializer,
 )
+from regions.api_auth import RegionResourceView
 from training.models import Enrolment, Offering
 from training.selectors.filters import offering_filter
 
@@ -65,7 +65,7 @@ def _mean(expression, condition):
     return Cast(Round(Avg(expression, filter=condition), 2), FloatField())
 
 
-class EvaluationBase(ResourceView):
+class EvaluationBase(RegionResourceView):
     keyset = Keyset("evaluations", stamp_field=None)
     columns = (
         "id",

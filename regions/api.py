@@ -1,7 +1,8 @@
 """REST API v1 of the regions app: employees, units, the client itself, regions, deletions.
 
-Employees expose only what an integration needs (no birth date, email or phone). The list
-filters are selectors (`regions.selectors.employee_filter`, `unit_filter`).
+Employees expose only what an integration needs (no birth date, email or phone). The views
+subclass `regions.api_auth.RegionApiView` / `RegionResourceView` (client, scope, throttle,
+region); the list filters are selectors (`regions.selectors.employee_filter`, `unit_filter`).
 """
 
 from django.utils.translation import gettext_lazy
@@ -9,7 +10,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from kompetensi.api.base import ApiView, ResourceView
 from kompetensi.api.columns import utc
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import (
@@ -29,6 +29,7 @@ from kompetensi.api.schema import (
     page_serializer,
 )
 
+from .api_auth import RegionApiView, RegionResourceView
 from .models import Employee, Golongan, PositionType, Region, Tombstone, Unit
 from .selectors import employee_filter, unit_filter
 
@@ -104,7 +105,7 @@ EMPLOYEE_PARAMS = [
 ]
 
 
-class EmployeeBase(ResourceView):
+class EmployeeBase(RegionResourceView):
     keyset = Keyset("employees")
     fields = EMPLOYEE_FIELDS
 
@@ -193,7 +194,7 @@ UNIT_PARAMS = [
 ]
 
 
-class UnitBase(ResourceView):
+class UnitBase(RegionResourceView):
     keyset = Keyset("units")
     fields = UNIT_FIELDS
 
@@ -267,7 +268,7 @@ TOMBSTONE_PARAMS = [
 ]
 
 
-class DeletedListView(ResourceView):
+class DeletedListView(RegionResourceView):
     keyset = Keyset("deleted", stamp_field="deleted_at")
     columns = ("object_id", "resource", "deleted_at", "id")
     params = TOMBSTONE_PARAMS
@@ -346,7 +347,7 @@ def _region_dict(r):
     return {"slug": r[0], "name": r[1], "kind": r[2], "province": r[3], "agency_name": r[4]}
 
 
-class MeView(ApiView):
+class MeView(RegionApiView):
     requires_region = False
 
     @extend_schema(
@@ -375,7 +376,7 @@ class MeView(ApiView):
         )
 
 
-class RegionListView(ApiView):
+class RegionListView(RegionApiView):
     requires_region = False
 
     @extend_schema(

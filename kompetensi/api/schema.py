@@ -1,8 +1,11 @@
-"""OpenAPI documentation helpers (drf-spectacular): the bearer scheme, error and page shapes,
-the id path parameter and the conditional GET of single resources."""
+"""OpenAPI documentation helpers (drf-spectacular): error and page shapes, the id path
+parameter and the conditional GET of single resources.
+
+The bearer scheme is documented next to its authentication class
+(`regions.api_auth.ApiClientAuthenticationScheme`).
+"""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -12,24 +15,6 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from .params import MAX_BIGINT
-
-
-class ApiClientAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "kompetensi.api.auth.ApiClientAuthentication"
-    name = "bearerToken"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "bearerFormat": "kmp_<key_id>_<secret>",
-            "description": str(
-                _(
-                    "Token klien API dari halaman Kelola → Klien API. Kirim sebagai header "
-                    "`Authorization: Bearer <token>`; jangan pernah di URL."
-                )
-            ),
-        }
 
 
 class ErrorDetailSerializer(serializers.Serializer):

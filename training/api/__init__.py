@@ -8,8 +8,8 @@
 
 Lists are built from `.values_list()` of flat columns (joins in the query) and rendered with
 orjson; the serializers in these modules only *document* the shapes for the OpenAPI schema,
-they never run on the hot path. Every query runs inside the client's region scope (see
-`kompetensi.api.base.ApiView`). The list filters are selectors
+they never run on the hot path. Every view subclasses `regions.api_auth.RegionResourceView`,
+so every query runs inside the client's region scope. The list filters are selectors
 (`training.selectors.filters`); the SIASN mapping is a service (`training.services.siasn`).
 The URL conf (`kompetensi/api/urls.py`) takes the views from here.
 """

@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from kompetensi.api.base import ResourceView
 from kompetensi.api.columns import as_float, utc
 from kompetensi.api.errors import ApiError
 from kompetensi.api.pagination import Keyset
@@ -32,6 +31,7 @@ from kompetensi.api.schema import (
     error_responses,
     page_serializer,
 )
+from regions.api_auth import RegionResourceView
 from regions.models import ApiClient, Employee
 from regions.nip import normalise_nip
 from training.models import Enrolment, Offering
@@ -240,7 +240,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-class EnrolmentBase(ResourceView):
+class EnrolmentBase(RegionResourceView):
     keyset = Keyset("enrolments")
     fields = ENROLMENT_FIELDS
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from kompetensi.api.base import ResourceView
 from kompetensi.api.columns import utc
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import (
@@ -30,6 +29,7 @@ from kompetensi.api.schema import (
     error_responses,
     page_serializer,
 )
+from regions.api_auth import RegionResourceView
 from training.models import Enrolment, Offering, OfferingUnitQuota
 from training.models import Session as TrainingSession
 from training.selectors.filters import offering_filter
@@ -139,7 +139,7 @@ OFFERING_FIELDS = (
 SESSION_KEYS = ("id", "title", "starts_at", "ends_at", "location", "status", "speaker")
 
 
-class OfferingBase(ResourceView):
+class OfferingBase(RegionResourceView):
     keyset = Keyset("offerings")
     fields = OFFERING_FIELDS
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from kompetensi.api.base import ResourceView
 from kompetensi.api.columns import utc
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import (
@@ -26,6 +25,7 @@ from kompetensi.api.schema import (
     error_responses,
     page_serializer,
 )
+from regions.api_auth import RegionResourceView
 from training.models import Program
 from training.selectors.filters import programme_filter
 
@@ -99,7 +99,7 @@ PROGRAMME_PARAMS = [
 ]
 
 
-class ProgrammeBase(ResourceView):
+class ProgrammeBase(RegionResourceView):
     keyset = Keyset("programmes")
     fields = PROGRAMME_FIELDS
 

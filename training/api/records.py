@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from kompetensi.api.base import ResourceView
 from kompetensi.api.columns import as_float, utc
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import (
@@ -27,6 +26,7 @@ from kompetensi.api.schema import (
     error_responses,
     page_serializer,
 )
+from regions.api_auth import RegionResourceView
 from training.models import DevelopmentRecord
 from training.selectors.filters import record_filter
 
@@ -121,7 +121,7 @@ RECORD_PARAMS = [
 ]
 
 
-class RecordBase(ResourceView):
+class RecordBase(RegionResourceView):
     keyset = Keyset("development-records")
     fields = RECORD_FIELDS
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 
-from kompetensi.api.base import ResourceView
 from kompetensi.api.errors import ApiError
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import (
@@ -23,6 +22,7 @@ from kompetensi.api.params import (
 )
 from kompetensi.api.renderers import CSVRenderer, ORJSONRenderer
 from kompetensi.api.schema import READ_ERRORS, error_responses, page_serializer
+from regions.api_auth import RegionResourceView
 from training.models import DevelopmentRecord
 from training.selectors.filters import record_filter_siasn
 from training.services import siasn
@@ -96,7 +96,7 @@ FORMAT = OpenApiParameter(
 )
 
 
-class SiasnExportView(ResourceView):
+class SiasnExportView(RegionResourceView):
     """Verified records in SIASN's shapes (`training.services.siasn`). JSON pages like every
     list; CSV streams the whole filtered set in one response (one query, a server-side
     cursor on PostgreSQL)."""
