@@ -8,12 +8,15 @@ field names, in the order of `KURSUS_COLUMNS` / `DIKLAT_COLUMNS`. Dates are `dd-
 `jumlahJam` is an integer (JP rounded half up), as SIASN takes them. Each row also carries
 `id`, `nip` and `nama`: SIASN wants its own `pnsOrangId`, which the client maps from the NIP.
 
-`csv_lines` writes the same rows as CSV for spreadsheets (UTF-8 with BOM).
+`csv_lines` writes the same rows as CSV for spreadsheets (UTF-8 with BOM); every text cell
+goes through `kompetensi.spreadsheets.csv_safe`, so a title typed as a formula stays text.
 """
 
 import csv
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
+
+from kompetensi.spreadsheets import csv_safe
 
 KURSUS = "kursus"
 DIKLAT = "diklat"
@@ -149,12 +152,15 @@ class _Echo:
 
 def csv_lines(rows: Iterable, *, kind: str, chunk_size: int = 500) -> Iterator[str]:
     """The CSV file of history `kind`, line by line: a BOM (spreadsheet programs then read
-    UTF-8 names correctly), the header, then one line per row of `SOURCE_COLUMNS`. Rows are
-    mapped `chunk_size` at a time, so a long export streams without holding every row."""
+    UTF-8 names correctly), the header, then one line per row of `SOURCE_COLUMNS`. Text
+    cells are `csv_safe`; numbers are written as they are. Rows are mapped `chunk_size` at
+    a time, so a long export streams without holding every row."""
     writer = csv.writer(_Echo())
 
     def line(item: dict) -> str:
-        return writer.writerow(list(item.values()))
+        return writer.writerow(
+            [csv_safe(value) if isinstance(value, str) else value for value in item.values()]
+        )
 
     yield "\ufeff"
     yield writer.writerow(columns(kind))
