@@ -1,4 +1,4 @@
-"""The base of every API view: errors, renderer, a tenant-scope hook, ETags.
+"""The base of every API view: errors, renderer, parameters, a tenant-scope hook, ETags.
 
 `ApiView` knows no app. Authentication, permissions and throttling are the subclass's
 (DRF's defaults in settings refuse everyone); the tenant comes from `enter_scope()`, a hook
@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from . import errors
 from .errors import ApiError
-from .params import MAX_BIGINT, Param, parse_query
+from .params import MAX_BIGINT, Param, check_format, parse_query
 from .renderers import ApiContentNegotiation, ORJSONRenderer, dumps
 
 
@@ -58,6 +58,8 @@ class ApiView(APIView):
         tenant_scope = self.enter_scope(request)
         if tenant_scope is not None:
             self._scope_stack.enter_context(tenant_scope)
+        if "format" in request.query_params:
+            check_format(request, [renderer.format for renderer in self.renderer_classes])
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

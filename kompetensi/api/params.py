@@ -2,7 +2,9 @@
 
 Every endpoint lists its parameters as `Param`s. `parse_query` rejects unknown parameters and
 malformed values with the API's error shape; `openapi_parameters` turns the same list into
-OpenAPI parameters, so the documentation cannot drift from what is accepted.
+OpenAPI parameters, so the documentation cannot drift from what is accepted. Two parameters
+are common to every endpoint: `region` (read by the region-aware base view) and `format`
+(checked against the view's renderers by `check_format`, called from `ApiView.initial()`).
 """
 
 import datetime as dt
@@ -207,6 +209,14 @@ def region_param() -> Param:
 
 
 COMMON = {"region", "format"}
+
+
+def check_format(request, formats: list[str]) -> None:
+    """400 `invalid_parameter` unless every `?format=` value names one of `formats` (the
+    formats of the view's renderers): `json` everywhere, `csv` where a CSV renderer exists."""
+    for value in request.query_params.getlist("format"):
+        if value not in formats:
+            raise _invalid("format", _("pilihan yang sah: %(c)s.") % {"c": ", ".join(formats)})
 
 
 def parse_query(request, params: list[Param]) -> dict:

@@ -6,12 +6,10 @@ Filters: `training.selectors.filters.record_filter_siasn`.
 """
 
 from django.http import StreamingHttpResponse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 
-from kompetensi.api.errors import ApiError
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import (
     Param,
@@ -164,15 +162,8 @@ class SiasnExportView(RegionResourceView):
     def get(self, request, *args, **kwargs):
         q = self.query(request)
         self._kind = q["kind"]
-        fmt = request.query_params.get("format", "json")
-        if fmt not in ("json", "csv"):
-            raise ApiError(
-                400,
-                "invalid_parameter",
-                _("Parameter format tidak valid: json atau csv."),
-                {"format": [_("json atau csv.")]},
-            )
-        if fmt == "json":
+        # `format` is json or csv: ApiView.initial() refused anything else (400).
+        if request.query_params.get("format", "json") == "json":
             return self.list(request)
         return self._csv(q)
 
