@@ -394,7 +394,7 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    from kompetensi.api.auth import throttle_rate
+    from regions.api_auth import throttle_rate
 
     print(
         f"production settings: DEBUG={settings.DEBUG}, cache "

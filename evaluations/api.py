@@ -12,12 +12,19 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from kompetensi.api.base import ResourceView
 from kompetensi.api.pagination import Keyset
 from kompetensi.api.params import Param, cursor_param, openapi_parameters, page_size_param
-from kompetensi.api.schema import READ_ERRORS, error_responses, page_serializer
-from training.api import ID_PATH, IF_NONE_MATCH, _detail_responses, filter_offerings
+from kompetensi.api.schema import (
+    ID_PATH,
+    IF_NONE_MATCH,
+    READ_ERRORS,
+    detail_responses,
+    error_responses,
+    page_serializer,
+)
+from regions.api_auth import RegionResourceView
 from training.models import Enrolment, Offering
+from training.selectors.filters import offering_filter
 
 L = gettext_lazy
 SEATED = Enrolment.SEAT_STATUSES
@@ -58,7 +65,7 @@ def _mean(expression, condition):
     return Cast(Round(Avg(expression, filter=condition), 2), FloatField())
 
 
-class EvaluationBase(ResourceView):
+class EvaluationBase(RegionResourceView):
     keyset = Keyset("evaluations")
     columns = (
         "id",
@@ -144,7 +151,13 @@ class EvaluationListView(EvaluationBase):
     def filter_queryset(self, queryset, q):
         if q["offering"]:
             queryset = queryset.filter(pk=q["offering"])
-        return filter_offerings(queryset, q)
+        return offering_filter(
+            queryset,
+            status=q["status"],
+            programme=q["programme"],
+            start_from=q["start_from"],
+            start_to=q["start_to"],
+        )
 
     @extend_schema(
         operation_id="evaluations_list",
@@ -173,7 +186,7 @@ class EvaluationDetailView(EvaluationBase):
         tags=["evaluations"],
         summary=str(L("Ringkasan evaluasi satu angkatan")),
         parameters=[ID_PATH, IF_NONE_MATCH, *openapi_parameters([])],
-        responses=_detail_responses(EvaluationDoc),
+        responses=detail_responses(EvaluationDoc),
     )
     def get(self, request, pk, *args, **kwargs):
         return self.retrieve(request, pk)

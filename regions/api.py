@@ -1,6 +1,8 @@
 """REST API v1 of the regions app: employees, units, the client itself, regions, deletions.
 
-Employees expose only what an integration needs (no birth date, email or phone).
+Employees expose only what an integration needs (no birth date, email or phone). The views
+subclass `regions.api_auth.RegionApiView` / `RegionResourceView` (client, scope, throttle,
+region); the list filters are selectors (`regions.selectors.employee_filter`, `unit_filter`).
 """
 
 from django.utils.translation import gettext_lazy
@@ -8,17 +10,29 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from kompetensi.api.base import ApiView, ResourceView
 from kompetensi.api.columns import utc
 from kompetensi.api.pagination import Keyset
-from kompetensi.api.params import Param, cursor_param, openapi_parameters, page_size_param
-from kompetensi.api.schema import READ_ERRORS, error_responses, page_serializer
+from kompetensi.api.params import (
+    Param,
+    cursor_param,
+    openapi_parameters,
+    page_size_param,
+    parse_query,
+    updated_since_param,
+)
+from kompetensi.api.schema import (
+    ID_PATH,
+    IF_NONE_MATCH,
+    READ_ERRORS,
+    detail_responses,
+    error_responses,
+    page_serializer,
+)
 from kompetensi.sync import horizon
-from training.api import ID_PATH, IF_NONE_MATCH, _detail_responses, _id_or_code
-from training.api import updated_since_param as _updated_since
 
+from .api_auth import RegionApiView, RegionResourceView
 from .models import Employee, Golongan, PositionType, Region, Tombstone, Unit
-from .nip import normalise_nip
+from .selectors import employee_filter, unit_filter
 
 L = gettext_lazy
 GOLONGAN_LABELS = {value: label.split(" – ")[0] for value, label in Golongan.choices}
@@ -86,13 +100,13 @@ EMPLOYEE_PARAMS = [
     ),
     Param("active", "bool", L("true: hanya yang aktif; false: hanya yang nonaktif.")),
     Param("nip", "text", L("NIP / NI PPPK.")),
-    _updated_since(),
+    updated_since_param(),
     cursor_param(),
     page_size_param(),
 ]
 
 
-class EmployeeBase(ResourceView):
+class EmployeeBase(RegionResourceView):
     keyset = Keyset("employees")
     fields = EMPLOYEE_FIELDS
 
@@ -110,15 +124,13 @@ class EmployeeListView(EmployeeBase):
     params = EMPLOYEE_PARAMS
 
     def filter_queryset(self, queryset, q):
-        if q["unit"]:
-            queryset = queryset.filter(_id_or_code("unit", q["unit"]))
-        if q["employment_type"]:
-            queryset = queryset.filter(employment_type=q["employment_type"])
-        if q["active"] is not None:
-            queryset = queryset.filter(is_active=q["active"])
-        if q["nip"]:
-            queryset = queryset.filter(nip=normalise_nip(q["nip"]))
-        return queryset
+        return employee_filter(
+            queryset,
+            unit=q["unit"],
+            employment_type=q["employment_type"],
+            active=q["active"],
+            nip=q["nip"],
+        )
 
     @extend_schema(
         operation_id="employees_list",
@@ -140,7 +152,7 @@ class EmployeeDetailView(EmployeeBase):
         tags=["employees"],
         summary=str(L("Satu pegawai")),
         parameters=[ID_PATH, IF_NONE_MATCH, *openapi_parameters([])],
-        responses=_detail_responses(EmployeeDoc),
+        responses=detail_responses(EmployeeDoc),
     )
     def get(self, request, pk, *args, **kwargs):
         return self.retrieve(request, pk)
@@ -177,13 +189,13 @@ UNIT_FIELDS = (
 
 UNIT_PARAMS = [
     Param("active", "bool", L("true: hanya yang aktif; false: hanya yang nonaktif.")),
-    _updated_since(),
+    updated_since_param(),
     cursor_param(),
     page_size_param(),
 ]
 
 
-class UnitBase(ResourceView):
+class UnitBase(RegionResourceView):
     keyset = Keyset("units")
     fields = UNIT_FIELDS
 
@@ -195,9 +207,7 @@ class UnitListView(UnitBase):
     params = UNIT_PARAMS
 
     def filter_queryset(self, queryset, q):
-        if q["active"] is not None:
-            queryset = queryset.filter(is_active=q["active"])
-        return queryset
+        return unit_filter(queryset, active=q["active"])
 
     @extend_schema(
         operation_id="units_list",
@@ -216,7 +226,7 @@ class UnitDetailView(UnitBase):
         tags=["units"],
         summary=str(L("Satu unit kerja")),
         parameters=[ID_PATH, IF_NONE_MATCH, *openapi_parameters([])],
-        responses=_detail_responses(UnitDoc),
+        responses=detail_responses(UnitDoc),
     )
     def get(self, request, pk, *args, **kwargs):
         return self.retrieve(request, pk)
@@ -259,7 +269,7 @@ TOMBSTONE_PARAMS = [
 ]
 
 
-class DeletedListView(ResourceView):
+class DeletedListView(RegionResourceView):
     keyset = Keyset("deleted", since_field="deleted_at")
     columns = ("object_id", "resource", "deleted_at", "sync_marker", "id")
     params = TOMBSTONE_PARAMS
@@ -339,7 +349,7 @@ def _region_dict(r):
     return {"slug": r[0], "name": r[1], "kind": r[2], "province": r[3], "agency_name": r[4]}
 
 
-class MeView(ApiView):
+class MeView(RegionApiView):
     requires_region = False
 
     @extend_schema(
@@ -368,7 +378,7 @@ class MeView(ApiView):
         )
 
 
-class RegionListView(ApiView):
+class RegionListView(RegionApiView):
     requires_region = False
 
     @extend_schema(
@@ -383,8 +393,6 @@ class RegionListView(ApiView):
         },
     )
     def get(self, request, *args, **kwargs):
-        from kompetensi.api.params import parse_query
-
         parse_query(request, [])
         client = request.auth
         regions = Region.objects.filter(is_active=True).order_by("slug")

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 from django_scopes import scopes_disabled
 
+from kompetensi.api.params import IdOrCode, id_or_code_q
+
 from .models import Employee, Membership, Region, Unit
 from .nip import normalise_nip
 
@@ -113,3 +115,34 @@ def employee_supervisor_choices(
     if exclude is not None and exclude.pk:
         qs = qs.exclude(pk=exclude.pk)
     return qs
+
+
+# --- List filters (the REST API's employees and units) ----------------------------------------
+
+
+def employee_filter(
+    queryset: QuerySet[Employee],
+    *,
+    unit: IdOrCode | None = None,
+    employment_type: str | None = None,
+    active: bool | None = None,
+    nip: str | None = None,
+) -> QuerySet[Employee]:
+    """Employees narrowed by unit (id or code), employment type, active flag and NIP; an
+    argument left empty does not filter."""
+    if unit:
+        queryset = queryset.filter(id_or_code_q("unit", unit))
+    if employment_type:
+        queryset = queryset.filter(employment_type=employment_type)
+    if active is not None:
+        queryset = queryset.filter(is_active=active)
+    if nip:
+        queryset = queryset.filter(nip=normalise_nip(nip))
+    return queryset
+
+
+def unit_filter(queryset: QuerySet[Unit], *, active: bool | None = None) -> QuerySet[Unit]:
+    """Units narrowed by their active flag (None: every unit)."""
+    if active is not None:
+        queryset = queryset.filter(is_active=active)
+    return queryset

@@ -1,46 +1,41 @@
-"""The base of every API view: auth, scope, throttle, errors, renderer, region scope, ETags.
+"""The base of every API view: errors, renderer, parameters, a tenant-scope hook, ETags.
 
-`ApiView.initial()` authenticates the client, checks its scope and throttle, resolves the
-region (the client's own; for a national client the `?region=` slug) and enters
-`django_scopes.scope(region=...)` for the rest of the request, response rendering included.
-No view opens a scope itself, and a query on tenant data outside it raises.
+`ApiView` knows no app. Authentication, permissions and throttling are the subclass's
+(DRF's defaults in settings refuse everyone); the tenant comes from `enter_scope()`, a hook
+that `initial()` calls once the client is authenticated, allowed and within its rate. The
+scope it returns stays open for the rest of the request, response rendering included, so no
+view opens a scope itself and a query on tenant data outside it raises. The regions app
+provides the concrete base: `regions.api_auth.RegionApiView` (bearer token, client scopes,
+per-client throttle, the region of the client or of `?region=`).
+
+`ResourceView` adds keyset lists and single rows read from flat columns, without serializers.
 """
 
 import hashlib
-import re
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 
 from django.utils.translation import gettext as _
-from django_scopes import scope
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kompetensi.sync import MARKER, horizon
-from regions.models import Region
 
 from . import errors
-from .auth import ApiClientAuthentication, ApiClientThrottle, ClientScopePermission
 from .errors import ApiError
-from .params import MAX_BIGINT, Param, parse_query
+from .params import MAX_BIGINT, Param, check_format, parse_query
 from .renderers import ApiContentNegotiation, ORJSONRenderer, dumps
-
-_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 class ApiView(APIView):
-    authentication_classes = [ApiClientAuthentication]
-    permission_classes = [ClientScopePermission]
-    throttle_classes = [ApiClientThrottle]
     renderer_classes = [ORJSONRenderer]
     parser_classes = [JSONParser]
     content_negotiation_class = ApiContentNegotiation
-    # False for views that do not read tenant data (e.g. /me/, /regions/).
-    requires_region = True
-    write_scope: str | None = None
     params: list[Param] = []
 
-    region: Region | None = None
+    # Identifies the tenant whose scope the request runs in (set by `enter_scope()`).
+    # Per-process caches are keyed by it: one tenant's cached query never serves another.
+    tenant_key = None
 
     def get_exception_handler(self):
         return errors.exception_handler
@@ -54,30 +49,19 @@ class ApiView(APIView):
                 response.render()
             return response
 
+    def enter_scope(self, request) -> AbstractContextManager | None:
+        """Hook: resolve the tenant of this request, set `tenant_key`, and return its scope
+        (a context manager), or None to run without one. Raise `ApiError` to refuse."""
+        return None
+
     def initial(self, request, *args, **kwargs):
+        # Content negotiation, authentication, permissions, throttling.
         super().initial(request, *args, **kwargs)
-        client = request.auth
-        slug = request.query_params.get("region")
-        if slug is not None and not _SLUG.fullmatch(slug):
-            raise ApiError(404, "not_found", _("Wilayah tidak ditemukan."))
-        if client.is_national:
-            if slug:
-                self.region = Region.objects.filter(slug=slug, is_active=True).first()
-                if self.region is None:
-                    raise ApiError(404, "not_found", _("Wilayah tidak ditemukan."))
-            elif self.requires_region:
-                raise ApiError(
-                    400,
-                    "region_required",
-                    _("Klien nasional wajib menyebut wilayah dengan parameter ?region=<slug>."),
-                    {"region": [_("wajib diisi untuk klien nasional.")]},
-                )
-        else:
-            self.region = client.region
-            if slug and slug != self.region.slug:
-                raise ApiError(404, "not_found", _("Wilayah tidak ditemukan."))
-        if self.region is not None:
-            self._scope_stack.enter_context(scope(region=self.region))
+        tenant_scope = self.enter_scope(request)
+        if tenant_scope is not None:
+            self._scope_stack.enter_context(tenant_scope)
+        if "format" in request.query_params:
+            check_format(request, [renderer.format for renderer in self.renderer_classes])
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -151,14 +135,14 @@ class ResourceView(ApiView):
         return [dict(zip(keys, row)) for row in rows]  # noqa: B905 - the marker is dropped
 
     def values_queryset(self):
-        """`base_queryset().values_list(*columns, sync_marker)`, built once per view and region
-        per process.
+        """`base_queryset().values_list(*columns, sync_marker)`, built once per view and
+        tenant per process.
 
         Setting up 30-odd columns across five joins costs more Python than the rest of a
-        page request together; the built queryset (made inside the region's scope, so it
-        carries that region's filter) is cloned for each request instead. Keyed by region:
-        a queryset of one region never serves another."""
-        key = (type(self), self.region.pk if self.region is not None else None)
+        page request together; the built queryset (made inside the tenant's scope, so it
+        carries that tenant's filter) is cloned for each request instead. Keyed by
+        `tenant_key`: a queryset of one region never serves another."""
+        key = (type(self), self.tenant_key)
         queryset = _VALUES_QUERYSETS.get(key)
         if queryset is None:
             queryset = self.base_queryset().values_list(*self.columns, MARKER)

@@ -2,12 +2,15 @@
 
 Every endpoint lists its parameters as `Param`s. `parse_query` rejects unknown parameters and
 malformed values with the API's error shape; `openapi_parameters` turns the same list into
-OpenAPI parameters, so the documentation cannot drift from what is accepted.
+OpenAPI parameters, so the documentation cannot drift from what is accepted. Two parameters
+are common to every endpoint: `region` (read by the region-aware base view) and `format`
+(checked against the view's renderers by `check_format`, called from `ApiView.initial()`).
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -126,12 +129,25 @@ def _parse_choice(param: Param, raw: str) -> str:
     return value
 
 
-def _parse_id_or_code(param: Param, raw: str) -> tuple[int | None, str]:
+IdOrCode = tuple[int | None, str]
+
+
+def _parse_id_or_code(param: Param, raw: str) -> IdOrCode:
     """(id, code): a number matches either an id or a code; anything else only a code."""
     value = _parse_text(param, raw)
     if value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value), value
     return None, value
+
+
+def id_or_code_q(field: str, value: IdOrCode) -> Q:
+    """The filter of an `id_or_code` value on the relation `field` (e.g. "offering__program"):
+    its code, or its id when the value is a number."""
+    pk, code = value
+    q = Q(**{f"{field}__code": code})
+    if pk is not None:
+        q |= Q(**{f"{field}_id": pk})
+    return q
 
 
 PARSERS = {
@@ -169,6 +185,18 @@ def cursor_param() -> Param:
     )
 
 
+def updated_since_param() -> Param:
+    return Param(
+        "updated_since",
+        "datetime",
+        gettext_lazy(
+            "Hanya baris yang berubah pada/ sesudah waktu ini (ISO 8601, mis. "
+            "2026-01-31T08:00:00+07:00; tanpa zona waktu = WIB). Untuk sinkronisasi lanjutan "
+            "lebih baik simpan `cursor`."
+        ),
+    )
+
+
 def region_param() -> Param:
     return Param(
         "region",
@@ -181,6 +209,14 @@ def region_param() -> Param:
 
 
 COMMON = {"region", "format"}
+
+
+def check_format(request, formats: list[str]) -> None:
+    """400 `invalid_parameter` unless every `?format=` value names one of `formats` (the
+    formats of the view's renderers): `json` everywhere, `csv` where a CSV renderer exists."""
+    for value in request.query_params.getlist("format"):
+        if value not in formats:
+            raise _invalid("format", _("pilihan yang sah: %(c)s.") % {"c": ", ".join(formats)})
 
 
 def parse_query(request, params: list[Param]) -> dict:

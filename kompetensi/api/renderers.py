@@ -63,7 +63,9 @@ class CSVRenderer(BaseRenderer):
 class ApiContentNegotiation(DefaultContentNegotiation):
     """Honour `?format=` and Accept when they match; otherwise answer JSON instead of 406.
 
-    An unknown `?format=` value is rejected by the parameter check (400), not here."""
+    An unknown `?format=` value is rejected with 400 by `params.check_format`, which
+    `ApiView.initial()` calls after authentication; negotiation runs before it and must
+    not answer an unauthenticated request with anything but 401."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
         fmt = request.query_params.get("format")

@@ -1,27 +1,20 @@
-"""OpenAPI documentation helpers (drf-spectacular): the bearer scheme, error and page shapes."""
+"""OpenAPI documentation helpers (drf-spectacular): error and page shapes, the id path
+parameter and the conditional GET of single resources.
+
+The bearer scheme is documented next to its authentication class
+(`regions.api_auth.ApiClientAuthenticationScheme`).
+"""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    inline_serializer,
+)
 from rest_framework import serializers
 
-
-class ApiClientAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "kompetensi.api.auth.ApiClientAuthentication"
-    name = "bearerToken"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "bearerFormat": "kmp_<key_id>_<secret>",
-            "description": str(
-                _(
-                    "Token klien API dari halaman Kelola → Klien API. Kirim sebagai header "
-                    "`Authorization: Bearer <token>`; jangan pernah di URL."
-                )
-            ),
-        }
+from .params import MAX_BIGINT
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -97,6 +90,29 @@ def error_responses(*statuses: int) -> dict:
 
 
 READ_ERRORS = (400, 401, 403, 404, 406, 429)
+
+ID_PATH = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 1, "maximum": MAX_BIGINT},
+    OpenApiParameter.PATH,
+    description=str(_("ID data.")),
+)
+
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description=str(_("ETag dari jawaban sebelumnya; bila belum berubah dijawab 304 tanpa isi.")),
+)
+
+
+def detail_responses(item) -> dict:
+    """Responses of a single resource: the item, 304 (If-None-Match) and the read errors."""
+    return {
+        200: item,
+        304: None,
+        **error_responses(*READ_ERRORS),
+    }
 
 
 def page_serializer(name: str, item) -> serializers.Serializer:

@@ -1,4 +1,8 @@
-"""URLs of REST API v1 (`/api/v1/`), its OpenAPI schema and its interactive docs."""
+"""URLs of REST API v1 (`/api/v1/`), its OpenAPI schema and its interactive docs.
+
+With `kompetensi/urls.py`, the composition root: the only modules of `kompetensi` that may
+import the apps (their `api` modules). Everything else in `kompetensi.api` is generic.
+"""
 
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +13,6 @@ from evaluations import api as evaluations_api
 from regions import api as regions_api
 from training import api as training_api
 
-from . import schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
 from .errors import not_found_view
 
 app_name = "api"

@@ -103,3 +103,82 @@ def test_messages_are_indonesian_by_default_and_codes_stable(anon_api, region):
     error = anon_api.get("/api/v1/enrolments/").json()["error"]
     assert error["code"] == "not_authenticated"
     assert "Token API tidak dikirim" in error["message"]
+
+
+def _v1_routes():
+    """(list URLs, detail URLs) of every /api/v1/ endpoint, from the URL conf itself."""
+    from kompetensi.api.urls import v1
+
+    required = {"deleted/": "?resource=enrolments"}
+    lists, details = [], []
+    for pattern in v1:
+        route = str(pattern.pattern)
+        if "<int:pk>" in route:
+            details.append("/api/v1/" + route.replace("<int:pk>", str(2**63 - 1)))
+        else:
+            lists.append("/api/v1/" + route + required.get(route, ""))
+    return lists, details
+
+
+LIST_URLS, DETAIL_URLS = _v1_routes()
+CSV_URLS = {"/api/v1/development-records/siasn/"}  # the only endpoint with a CSV renderer
+
+
+def _with(url, query):
+    return url + ("&" if "?" in url else "?") + query
+
+
+def test_the_route_walk_sees_every_endpoint():
+    assert len(LIST_URLS) == 11 and len(DETAIL_URLS) == 7
+    assert "/api/v1/development-records/siasn/" in LIST_URLS
+
+
+UNKNOWN_FORMATS = [
+    (url, fmt)
+    for url in LIST_URLS
+    for fmt in ("xml", "html", "api", "", "JSON", "json%20", "csv")
+    if not (fmt == "csv" and url in CSV_URLS)
+]
+
+
+@pytest.mark.parametrize("url, fmt", UNKNOWN_FORMATS)
+def test_unknown_format_is_400_on_every_list(api, region, url, fmt):
+    response = api.get(_with(url, f"format={fmt}"))
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "invalid_parameter"
+    assert error["message"]
+    assert list(error["details"]) == ["format"]
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_json_format_is_valid_on_every_list(api, region, url):
+    response = api.get(_with(url, "format=json"))
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/json"
+    assert api.get(_with(url, "format=json&format=xml")).status_code == 400
+
+
+@pytest.mark.parametrize("url", DETAIL_URLS)
+def test_unknown_format_is_400_on_single_resources_too(api, region, url):
+    response = api.get(url + "?format=xml")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"].keys() == {"format"}
+    assert api.get(url + "?format=json").status_code == 404  # no such id: the usual 404
+
+
+def test_unknown_format_on_a_write_is_400_and_creates_nothing(api, region):
+    response = api.post(
+        "/api/v1/enrolments/?format=xml",
+        {"offering": 1, "nip": "1"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["details"].keys() == {"format"}
+
+
+def test_format_is_checked_after_authentication(anon_api, region):
+    response = anon_api.get("/api/v1/enrolments/?format=xml")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"

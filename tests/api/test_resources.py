@@ -18,8 +18,8 @@ from tests.factories_training import (
     SessionFactory,
     SpeakerFactory,
 )
-from training.api import structural_level
 from training.models import OfferingUnitQuota
+from training.services.siasn import structural_level
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +268,47 @@ def test_siasn_export_in_both_shapes_json_and_csv(api, region, employee):
     ]
     bad = api.get("/api/v1/development-records/siasn/?format=xml")
     assert bad.status_code == 400 and bad["Content-Type"] == "application/json"
+
+
+FORMULA = '=HYPERLINK("http://x","klik")'
+
+
+def _csv_rows(response):
+    assert response.status_code == 200, response.content
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_siasn_csv_writes_user_text_as_text_never_as_a_formula(api, region, employee):
+    with scopes_disabled():
+        Employee.objects.filter(pk=employee.pk).update(name="@Siti Aminah")
+    kursus = RecordFactory(
+        region=region,
+        employee=employee,
+        title=FORMULA,
+        organiser="+BPSDM",
+        certificate_number="-SERT/1",
+    )
+    diklat = RecordFactory(region=region, employee=employee, form_id=1, title=FORMULA)
+    siasn = "/api/v1/development-records/siasn/?format=csv"
+    (row,) = _csv_rows(api.get(siasn))
+    assert row["id"] == str(kursus.pk)
+    assert row["namaKursus"] == "'" + FORMULA
+    assert row["nama"] == "'@Siti Aminah"
+    assert (row["institusiPenyelenggara"], row["nomorSertipikat"]) == ("'+BPSDM", "'-SERT/1")
+    assert (row["nip"], row["jumlahJam"], row["tanggalKursus"]) == (
+        employee.nip,
+        "24",
+        "02-03-2026",
+    )
+    (row,) = _csv_rows(api.get(siasn + "&kind=diklat"))
+    assert row["id"] == str(diklat.pk)
+    assert row["namaDiklat"] == "'" + FORMULA
+    assert row["nama"] == "'@Siti Aminah"
+    assert row["institusiPenyelenggara"] == "BPSDM Provinsi"
+    # JSON carries the text as typed: the escaping is for spreadsheets only.
+    (item,) = api.get("/api/v1/development-records/siasn/").json()["results"]
+    assert (item["namaKursus"], item["nama"]) == (FORMULA, "@Siti Aminah")
 
 
 def test_etag_and_conditional_get(api, region, employee):
