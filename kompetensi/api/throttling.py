@@ -39,13 +39,14 @@ return {1, 0}
 _warned = False
 
 
-def _redis_client(cache):
-    """The redis-py client behind Django's RedisCache, or None for other backends."""
+def _redis_cache():
+    """Django's default cache when it is a RedisCache (the real backend object, not the
+    `django.core.cache.cache` proxy), else None."""
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    if not isinstance(cache, RedisCache):
-        return None
-    return cache._cache.get_client(write=True)
+    backend = caches["default"]
+    return backend if isinstance(backend, RedisCache) else None
 
 
 class GCRAThrottle(SimpleRateThrottle):
@@ -57,21 +58,22 @@ class GCRAThrottle(SimpleRateThrottle):
         global _warned
         if self.rate is None:
             return True
-        client = _redis_client(self.cache)
-        if client is None:
+        backend = _redis_cache()
+        if backend is None:
             return super().allow_request(request, view)
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(GCRA_LUA)
-        interval_ms = self.duration * 1000 / self.num_requests
         from redis.exceptions import RedisError
 
+        interval_ms = self.duration * 1000 / self.num_requests
         try:
+            client = backend._cache.get_client(write=True)
+            script = self._scripts.get(id(client))
+            if script is None:
+                script = self._scripts[id(client)] = client.register_script(GCRA_LUA)
             allowed, wait_ms = script(
-                keys=[self.cache.make_and_validate_key(self.key)],
+                keys=[backend.make_and_validate_key(self.key)],
                 args=[interval_ms, self.duration * 1000],
             )
         except (RedisError, OSError) as exc:
