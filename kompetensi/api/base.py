@@ -14,6 +14,8 @@ per-client throttle, the region of the client or of `?region=`).
 import hashlib
 from contextlib import AbstractContextManager, ExitStack
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.utils.translation import gettext as _
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -157,7 +159,7 @@ class ResourceView(ApiView):
             queryset, cursor=q.get("cursor"), since=q.get("updated_since"), horizon=now
         )
         size = q["page_size"]
-        rows = list(queryset[: size + 1])
+        rows = fetch_rows(queryset[: size + 1])
         return Response(
             self.keyset.page(
                 request, rows, page_size=size, key_of=_marker_and_id, build=self.build, horizon=now
@@ -173,6 +175,26 @@ class ResourceView(ApiView):
 
 
 _VALUES_QUERYSETS: dict = {}
+
+
+def fetch_rows(queryset) -> list:
+    """The rows of a `values_list()` queryset, as a list of tuples.
+
+    On PostgreSQL the compiled SQL runs on a plain cursor and `fetchall()` hands back the
+    driver's tuples: the list columns need no Django converter there (timestamps leave as
+    naive UTC, decimals as float8: `kompetensi.api.columns`), and skipping the ORM's chunked
+    iteration saves about a millisecond per 1,000 rows. A test compares both paths for every
+    list. Elsewhere (SQLite converts dates and decimals in Python) the ORM iterates."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a filter on an empty list of ids
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _marker_and_id(row):
