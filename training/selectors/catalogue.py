@@ -40,9 +40,6 @@ from training.models import (
     Speaker,
 )
 
-LIVE_PARTICIPANT_STATUSES = ("requested", "waitlisted", "confirmed")
-ACTIVE_OFFERING_STATUSES = (Offering.Status.PLANNED, Offering.Status.OPEN, Offering.Status.RUNNING)
-
 
 def _count(queryset: QuerySet, group: str) -> Coalesce:
     """COUNT(*) of `queryset` grouped by `group`, as a subquery that is 0 when empty."""
@@ -117,18 +114,13 @@ def offerings_with_counts(queryset: QuerySet, *, today: dt.date | None = None) -
             requested_count=_enrolment_count(Enrolment.Status.REQUESTED),
             waitlisted_count=_enrolment_count(Enrolment.Status.WAITLISTED),
             participant_count=_enrolment_count(*Enrolment.LIVE_STATUSES),
-            live_count=_enrolment_count(*LIVE_PARTICIPANT_STATUSES),
+            live_count=_enrolment_count(*Enrolment.ONGOING_STATUSES),
             reserved_seats=_reserved_seats(),
         )
     ).annotate(
         seats_total=F("seats") + F("reserved_seats"),
         enrolment_open=Case(
-            When(
-                status=Offering.Status.OPEN,
-                enrolment_opens__lte=today,
-                enrolment_closes__gte=today,
-                then=Value(True),
-            ),
+            When(Offering.enrolment_open_q(today), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
@@ -157,7 +149,7 @@ def program_list(
     return programs.annotate(
         offering_count=_count(offerings, "program"),
         active_offering_count=_count(
-            offerings.filter(status__in=ACTIVE_OFFERING_STATUSES), "program"
+            offerings.filter(status__in=Offering.ACTIVE_STATUSES), "program"
         ),
     ).order_by("title", "pk")
 
@@ -312,25 +304,16 @@ def catalogue_programs(
         if month:
             offerings = offerings.filter(start_date__year=month.year, start_date__month=month.month)
         if open_seats:
-            offerings = with_seats_left(
-                offerings.filter(
-                    status=Offering.Status.OPEN,
-                    enrolment_opens__lte=today,
-                    enrolment_closes__gte=today,
-                )
-            ).filter(seats_left__gt=0)
+            offerings = with_seats_left(offerings.filter(Offering.enrolment_open_q(today))).filter(
+                seats_left__gt=0
+            )
         programs = programs.filter(Exists(offerings))
     upcoming = Offering.objects.filter(
         program=OuterRef("pk"),
-        status__in=(Offering.Status.PLANNED, Offering.Status.OPEN),
+        status__in=Offering.UPCOMING_STATUSES,
         start_date__gte=today,
     )
-    open_now = Offering.objects.filter(
-        program=OuterRef("pk"),
-        status=Offering.Status.OPEN,
-        enrolment_opens__lte=today,
-        enrolment_closes__gte=today,
-    )
+    open_now = Offering.objects.filter(Offering.enrolment_open_q(today), program=OuterRef("pk"))
     next_start = upcoming.values("program").annotate(first=Min("start_date")).values("first")[:1]
     return (
         programs.select_related("form", "provider")

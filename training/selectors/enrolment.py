@@ -189,15 +189,7 @@ def enrolment_history(*, enrolment: Enrolment) -> list:
 
 
 # Seat holders first, then the queue, then the closed ones.
-PARTICIPANT_ORDER = (
-    S.CONFIRMED,
-    S.COMPLETED,
-    S.NO_SHOW,
-    S.REQUESTED,
-    S.WAITLISTED,
-    S.REJECTED,
-    S.CANCELLED,
-)
+PARTICIPANT_ORDER = (*Enrolment.SEAT_STATUSES, *Enrolment.WAITING_STATUSES, S.REJECTED, S.CANCELLED)
 
 
 def offering_participants(*, offering: Offering, status: str = "") -> QuerySet[Enrolment]:
@@ -333,7 +325,7 @@ def session_attendance_grid(*, session: Session) -> list[Enrolment]:
     return list(
         Enrolment.objects.filter(
             offering_id=session.offering_id,
-            status__in=(S.CONFIRMED, S.COMPLETED, S.NO_SHOW),
+            status__in=Enrolment.SEAT_STATUSES,
         )
         .select_related("employee", "employee__unit")
         .annotate(

@@ -38,14 +38,6 @@ from training.models import (
 )
 from training.services.history import history_record
 
-# Enrolments whose holders are told about changes and cancelled with their offering.
-LIVE_PARTICIPANT_STATUSES = (
-    Enrolment.Status.REQUESTED,
-    Enrolment.Status.WAITLISTED,
-    Enrolment.Status.CONFIRMED,
-)
-# An offering in these states is history: nothing about it changes any more.
-READ_ONLY_OFFERING_STATUSES = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
 # Offering fields whose change participants must hear about.
 OFFERING_NOTIFY_FIELDS = ("start_date", "end_date", "venue", "online_link")
 SESSION_NOTIFY_FIELDS = ("starts_at", "ends_at", "location", "online_link")
@@ -142,7 +134,7 @@ def _unit_seats_taken(offering: Offering, unit: Unit) -> int:
 
 def _live_participants(offering: Offering):
     return Enrolment.objects.filter(
-        offering=offering, status__in=LIVE_PARTICIPANT_STATUSES
+        offering=offering, status__in=Enrolment.ONGOING_STATUSES
     ).select_related("employee")
 
 
@@ -193,7 +185,7 @@ def _require_reason(reason: str) -> str:
 
 
 def _guard_offering_writable(offering: Offering) -> None:
-    if offering.status in READ_ONLY_OFFERING_STATUSES:
+    if offering.is_closed:
         raise ValidationError(
             _("Angkatan yang sudah selesai atau dibatalkan tidak dapat diubah lagi.")
         )
@@ -390,7 +382,7 @@ def program_archive(*, program: Program, actor=None) -> Program:
         raise ValidationError(_("Program ini sudah diarsipkan."))
     active = list(
         Offering.objects.filter(
-            program=program, status__in=[Offering.Status.OPEN, Offering.Status.RUNNING]
+            program=program, status__in=Offering.ENROLLING_STATUSES
         ).values_list("name", flat=True)
     )
     if active:
@@ -646,7 +638,7 @@ def offering_cancel(*, offering: Offering, actor=None, reason: str) -> Offering:
     live participant is told. Nothing is deleted."""
     reason = _require_reason(reason)
     offering = _lock_offering(offering)
-    if offering.status in READ_ONLY_OFFERING_STATUSES:
+    if offering.is_closed:
         raise ValidationError(
             _("Angkatan berstatus %(status)s tidak dapat dibatalkan.")
             % {"status": offering.get_status_display()}
@@ -668,7 +660,7 @@ def offering_cancel(*, offering: Offering, actor=None, reason: str) -> Offering:
     context = _offering_context(offering, reason=reason)
     enrolments = (
         Enrolment.objects.select_for_update(of=("self",))
-        .filter(offering=offering, status__in=LIVE_PARTICIPANT_STATUSES)
+        .filter(offering=offering, status__in=Enrolment.ONGOING_STATUSES)
         .select_related("employee")
         .order_by("pk")
     )

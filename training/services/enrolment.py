@@ -52,13 +52,6 @@ from training.services.history import history_record
 
 S = Enrolment.Status
 
-# Offering statuses that accept a new enrolment: self-enrolment needs OPEN; admins may also add
-# participants to a RUNNING offering.
-SELF_ENROL_STATUSES = (Offering.Status.OPEN,)
-ADMIN_ENROL_STATUSES = (Offering.Status.OPEN, Offering.Status.RUNNING)
-# Offering statuses in which seats move (approve, promote, cancel).
-ACTIVE_OFFERING_STATUSES = (Offering.Status.OPEN, Offering.Status.RUNNING, Offering.Status.PLANNED)
-
 # Reason written when a request is refused because the offering is full and has no waitlist.
 QUOTA_FULL = "kuota penuh"
 
@@ -236,7 +229,11 @@ def _check_can_enrol(*, offering: Offering, employee: Employee, source: str) -> 
         raise ValidationError(_("Angkatan ini sudah dibatalkan."), code="offering_cancelled")
     if offering.status == Offering.Status.COMPLETED:
         raise ValidationError(_("Angkatan ini sudah selesai."), code="offering_completed")
-    allowed = ADMIN_ENROL_STATUSES if source == Enrolment.Source.ADMIN else SELF_ENROL_STATUSES
+    allowed = (
+        Offering.ENROLLING_STATUSES
+        if source == Enrolment.Source.ADMIN
+        else Offering.SELF_ENROLLING_STATUSES
+    )
     if offering.status not in allowed:
         raise ValidationError(
             _("Pendaftaran angkatan ini tidak dibuka (status: %(status)s).")
@@ -470,7 +467,7 @@ def enrolment_approve(
     _check_decider(fresh, actor, by_admin)
     if fresh.status != S.REQUESTED:
         raise _illegal(fresh, _("disetujui"))
-    if offering.status not in ACTIVE_OFFERING_STATUSES:
+    if not offering.is_active:
         raise ValidationError(
             _("Angkatan ini sudah %(status)s; permohonan tidak dapat disetujui.")
             % {"status": offering.get_status_display().lower()},
@@ -521,10 +518,10 @@ def enrolment_reject(
         raise ValidationError({"reason": _("Tuliskan alasan penolakan.")}, code="reason_required")
     fresh, offering = _lock_enrolment(enrolment)
     _check_decider(fresh, actor, by_admin)
-    allowed = (S.REQUESTED, S.WAITLISTED, S.CONFIRMED) if by_admin else (S.REQUESTED,)
+    allowed = Enrolment.ONGOING_STATUSES if by_admin else (S.REQUESTED,)
     if fresh.status not in allowed:
         raise _illegal(fresh, _("ditolak"))
-    held_seat = fresh.status in Enrolment.SEAT_STATUSES
+    held_seat = fresh.holds_seat
     _transition(
         fresh,
         to_status=S.REJECTED,
@@ -548,8 +545,8 @@ def enrolment_reject(
 
 
 def cancel_deadline(*, offering: Offering) -> dt.date:
-    """The last day an ASN may cancel their own enrolment."""
-    return offering.start_date - dt.timedelta(days=offering.cancel_cutoff_days)
+    """The last day an ASN may cancel their own enrolment (`Offering.cancel_deadline`)."""
+    return offering.cancel_deadline
 
 
 @transaction.atomic
@@ -564,9 +561,9 @@ def enrolment_cancel(
     if by_admin and not reason:
         raise ValidationError({"reason": _("Tuliskan alasan pembatalan.")}, code="reason_required")
     fresh, offering = _lock_enrolment(enrolment)
-    if fresh.status not in (S.REQUESTED, S.WAITLISTED, S.CONFIRMED):
+    if not fresh.is_ongoing:
         raise _illegal(fresh, _("dibatalkan"))
-    if offering.status in (Offering.Status.COMPLETED, Offering.Status.CANCELLED):
+    if offering.is_closed:
         raise ValidationError(
             _("Angkatan ini sudah %(status)s; pendaftaran tidak dapat diubah lagi.")
             % {"status": offering.get_status_display().lower()},
@@ -582,7 +579,7 @@ def enrolment_cancel(
             raise ValidationError(
                 _("Anda hanya dapat membatalkan pendaftaran Anda sendiri."), code="not_owner"
             )
-        deadline = cancel_deadline(offering=offering)
+        deadline = offering.cancel_deadline
         if _today() > deadline:
             raise ValidationError(
                 _(
@@ -592,7 +589,7 @@ def enrolment_cancel(
                 % {"date": deadline.strftime("%d-%m-%Y")},
                 code="cutoff_passed",
             )
-    held_seat = fresh.status in Enrolment.SEAT_STATUSES
+    held_seat = fresh.holds_seat
     _transition(
         fresh,
         to_status=S.CANCELLED,
@@ -641,7 +638,7 @@ def _rebalance_reserved(*, offering: Offering, state: SeatState) -> None:
 
 def _promote(*, offering: Offering, actor) -> list[Enrolment]:
     """Promote waitlisted enrolments (FCFS) into free seats. Caller holds the offering lock."""
-    if offering.status not in ACTIVE_OFFERING_STATUSES:
+    if not offering.is_active:
         return []
     state = seat_state(offering=offering)
     _rebalance_reserved(offering=offering, state=state)

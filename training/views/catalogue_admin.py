@@ -32,7 +32,6 @@ from training.forms.catalogue import (
 from training.models import Offering, OfferingUnitQuota, Program, Session
 from training.selectors import catalogue as selectors
 from training.services import catalogue as services
-from training.services.catalogue import READ_ONLY_OFFERING_STATUSES
 from training.services.history import history_for
 from training.views.catalogue import position_type_labels
 
@@ -309,7 +308,6 @@ def _offering_detail(request, offering_pk, *, quota_form=None, status=200):
         {
             "offering": offering,
             "program": offering.program,
-            "read_only": offering.status in READ_ONLY_OFFERING_STATUSES,
             "sessions": selectors.offering_sessions(offering=offering),
             "quotas": selectors.offering_unit_quotas(offering=offering),
             "quota_form": quota_form or UnitQuotaForm(region=request.region),
@@ -325,7 +323,7 @@ def offering_detail(request, region_slug, pk):
 
 
 def _refuse_read_only(request, offering) -> bool:
-    if offering.status in READ_ONLY_OFFERING_STATUSES:
+    if offering.is_closed:
         messages.error(
             request, _("Angkatan yang sudah selesai atau dibatalkan tidak dapat diubah lagi.")
         )

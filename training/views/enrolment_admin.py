@@ -21,8 +21,6 @@ from training.services import completion
 from training.services import enrolment as services
 
 S = Enrolment.Status
-CANCELLABLE = (S.REQUESTED, S.WAITLISTED, S.CONFIRMED)
-CLOSED_OFFERING = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
 
 
 def _get_offering(request, offering_id) -> Offering:
@@ -82,8 +80,6 @@ def offering_participants(request, region_slug, offering_id):
             "seats": selectors.offering_seat_summary(offering=offering),
             "sessions": list(offering_sessions(offering=offering)),
             "badges": selectors.STATUS_BADGES,
-            "cancellable": CANCELLABLE,
-            "is_closed": offering.status in CLOSED_OFFERING,
             "query": query_without_page(request),
         },
     )
@@ -229,8 +225,6 @@ def enrolment_admin_detail(request, region_slug, enrolment_id):
             "enrolment": enrolment,
             "history": selectors.enrolment_history(enrolment=enrolment),
             "badges": selectors.STATUS_BADGES,
-            "can_cancel": enrolment.status in CANCELLABLE
-            and enrolment.offering.status not in CLOSED_OFFERING,
             "form": CancelForm(),
         },
     )
@@ -298,8 +292,7 @@ def session_attendance(request, region_slug, session_id):
             "neighbours": selectors.session_neighbours(session=session),
             "rows": rows,
             "present_count": sum(1 for r in rows if r.present),
-            "editable": session.status != Session.Status.CANCELLED
-            and offering.status not in CLOSED_OFFERING,
+            "editable": session.status != Session.Status.CANCELLED and not offering.is_closed,
             "badges": selectors.STATUS_BADGES,
         },
     )
@@ -347,7 +340,7 @@ def offering_complete(request, region_slug, offering_id):
             "total_sessions": total_sessions,
             "will_complete": sum(1 for r in rows if r.attended),
             "will_fail": sum(1 for r in rows if not r.attended),
-            "leftovers": counts[S.REQUESTED] + counts[S.WAITLISTED],
+            "leftovers": sum(counts[status] for status in Enrolment.WAITING_STATUSES),
             "is_completed": offering.status == Offering.Status.COMPLETED,
             "is_cancelled": offering.status == Offering.Status.CANCELLED,
             "not_finished": not completion.offering_can_complete_today(offering=offering),
