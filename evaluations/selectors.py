@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region, Unit
 from training.models import DevelopmentRecord, Enrolment, Offering
+from training.seats import seats_taken_count
 
 from .models import BackgroundJob, RegionReport
 
@@ -40,7 +41,6 @@ ZERO = Decimal("0")
 CENT = Decimal("0.01")
 PNS = Employee.EmploymentType.PNS
 PPPK = Employee.EmploymentType.PPPK
-SEATED = Enrolment.SEAT_STATUSES
 COMPLETED = Enrolment.Status.COMPLETED
 NO_SHOW = Enrolment.Status.NO_SHOW
 
@@ -363,7 +363,7 @@ def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
             "seats",
         )
         .annotate(
-            seated=Count("enrolments", filter=Q(enrolments__status__in=SEATED)),
+            seated=seats_taken_count("enrolments"),
             n_completed=Count("enrolments", filter=Q(enrolments__status=COMPLETED)),
             n_no_show=Count("enrolments", filter=Q(enrolments__status=NO_SHOW)),
             tested=Count("enrolments", filter=both),

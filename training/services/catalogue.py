@@ -5,12 +5,11 @@ Every function is keyword-only, atomic, validates everything before it writes an
 so a refused change writes nothing. Status changes are guarded here and written to history;
 participants are told about cancellations and schedule changes through `notify()`.
 
-Seats: an offering has `seats` general seats plus, per unit, seats reserved on top of them
-(`OfferingUnitQuota`); enrolments in `Enrolment.SEAT_STATUSES` hold a seat, from the unit's pool
-when `reserved_unit` is set, else from the general pool (see training.services.enrolment).
-Changes that depend on those counts (fewer seats, a smaller unit quota, cancelling) lock the
-offering row first, the same lock the enrolment services take, so the count cannot move
-underneath; more seats promote waitlisted participants through the enrolment services.
+Seats: the pools, the invariant and the lock are the seat engine's (`training.seats`).
+Changes that depend on the counts (fewer seats, a smaller or removed unit quota, cancelling)
+take the engine's offering lock first, the same lock the enrolment services take, so the count
+cannot move underneath; more seats promote waitlisted participants through the enrolment
+services.
 """
 
 import datetime as dt
@@ -36,6 +35,7 @@ from training.models import (
     Session,
     Speaker,
 )
+from training.seats import general_seats_taken, lock_offering, unit_seats_taken
 from training.services.history import history_record
 
 # Offering fields whose change participants must hear about.
@@ -103,33 +103,11 @@ def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value, timezone.get_default_timezone()).date()
 
 
-def _lock_offering(offering: Offering) -> Offering:
-    """Lock the offering row (the lock enrolment services take) and return it fresh."""
-    return (
-        Offering.objects.select_for_update(of=("self",))
-        .select_related("program")
-        .get(pk=offering.pk, region_id=offering.region_id)
-    )
-
-
-def _general_seats_taken(offering: Offering) -> int:
-    """Seats of the general pool in use (a reserved unit seat does not count against `seats`)."""
-    return Enrolment.objects.filter(
-        offering=offering, status__in=Enrolment.SEAT_STATUSES, reserved_unit__isnull=True
-    ).count()
-
-
 def _fill_from_waitlist(offering: Offering, actor) -> None:
     """Seats were added: promote waitlisted participants (the enrolment area's rule)."""
     from training.services.enrolment import offering_fill_from_waitlist
 
     offering_fill_from_waitlist(offering=offering, actor=actor)
-
-
-def _unit_seats_taken(offering: Offering, unit: Unit) -> int:
-    return Enrolment.objects.filter(
-        offering=offering, reserved_unit=unit, status__in=Enrolment.SEAT_STATUSES
-    ).count()
 
 
 def _live_participants(offering: Offering):
@@ -450,7 +428,7 @@ def _check_offering(
     if seats is None or seats < 1:
         errors.add("seats", _("Kuota peserta paling sedikit 1."))
     elif offering is not None and offering.pk:
-        taken = _general_seats_taken(offering)
+        taken = general_seats_taken(offering=offering)
         if seats < taken:
             errors.add(
                 "seats",
@@ -558,7 +536,7 @@ def offering_update(*, offering: Offering, actor=None, **fields) -> Offering:
     unknown = set(fields) - set(OFFERING_FIELDS) - {"speakers"}
     if unknown:
         raise TypeError(f"offering_update() got unexpected fields: {sorted(unknown)}")
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     _guard_offering_writable(offering)
     data = {name: getattr(offering, name) for name in OFFERING_FIELDS}
     data.update({k: v for k, v in fields.items() if k in OFFERING_FIELDS})
@@ -602,7 +580,7 @@ def _offering_transition(
 @transaction.atomic
 def offering_open(*, offering: Offering, actor=None) -> Offering:
     """Planned → open: ASN may enrol within the enrolment window."""
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     if offering.program.status != Program.Status.PUBLISHED:
         raise ValidationError(
             _("Angkatan hanya dapat dibuka bila programnya sudah terbit. Terbitkan program dulu.")
@@ -621,7 +599,7 @@ def offering_open(*, offering: Offering, actor=None) -> Offering:
 def offering_start(*, offering: Offering, actor=None) -> Offering:
     """Open → running: the batch has begun."""
     return _offering_transition(
-        offering=_lock_offering(offering),
+        offering=lock_offering(offering_id=offering.pk),
         actor=actor,
         allowed_from=(Offering.Status.OPEN,),
         to=Offering.Status.RUNNING,
@@ -637,7 +615,7 @@ def offering_cancel(*, offering: Offering, actor=None, reason: str) -> Offering:
     """Cancel a batch with a reason: its sessions and live enrolments are cancelled, and every
     live participant is told. Nothing is deleted."""
     reason = _require_reason(reason)
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     if offering.is_closed:
         raise ValidationError(
             _("Angkatan berstatus %(status)s tidak dapat dibatalkan.")
@@ -762,7 +740,7 @@ def offering_unit_quota_set(
     *, offering: Offering, unit: Unit, seats: int, actor=None
 ) -> OfferingUnitQuota:
     """Reserve seats for one unit (OPD) on top of the general seats, or change the number."""
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     _guard_offering_writable(offering)
     errors = _Errors()
     if unit is None or unit.region_id != offering.region_id:
@@ -775,7 +753,7 @@ def offering_unit_quota_set(
         OfferingUnitQuota(region=offering.region, offering=offering, unit=unit, seats=seats),
         exclude=["region", "offering", "unit"],
     )
-    used = _unit_seats_taken(offering, unit)
+    used = unit_seats_taken(offering=offering, unit_id=unit.pk)
     if seats < used:
         raise ValidationError(
             {
@@ -802,9 +780,9 @@ def offering_unit_quota_set(
 @transaction.atomic
 def offering_unit_quota_remove(*, quota: OfferingUnitQuota, actor=None) -> None:
     """Drop a unit's reservation; refused while some of its seats are taken."""
-    offering = _lock_offering(quota.offering)
+    offering = lock_offering(offering_id=quota.offering_id)
     _guard_offering_writable(offering)
-    used = _unit_seats_taken(offering, quota.unit)
+    used = unit_seats_taken(offering=offering, unit_id=quota.unit_id)
     if used:
         raise ValidationError(
             _("Kuota unit %(unit)s tidak dapat dihapus karena %(used)d kursinya sudah terpakai.")
@@ -860,7 +838,7 @@ def session_create(
     speaker: Speaker | None = None,
 ) -> Session:
     """Add a meeting to a batch; its participants are told about the new date."""
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     _guard_offering_writable(offering)
     data = _session_data(
         {
@@ -892,7 +870,7 @@ def session_update(*, session: Session, actor=None, **fields) -> Session:
     unknown = set(fields) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"session_update() got unexpected fields: {sorted(unknown)}")
-    offering = _lock_offering(session.offering)
+    offering = lock_offering(offering_id=session.offering_id)
     _guard_offering_writable(offering)
     session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
     session.offering = offering
@@ -923,7 +901,7 @@ def session_update(*, session: Session, actor=None, **fields) -> Session:
 def session_cancel(*, session: Session, actor=None, reason: str) -> Session:
     """Cancel one meeting with a reason (kept, never deleted) and tell the participants."""
     reason = _require_reason(reason)
-    offering = _lock_offering(session.offering)
+    offering = lock_offering(offering_id=session.offering_id)
     _guard_offering_writable(offering)
     session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
     session.offering = offering
@@ -980,7 +958,7 @@ def session_create_recurring(
 ) -> list[Session]:
     """Generate the sessions of a weekly pattern (e.g. every Tuesday 09:00–12:00 for six
     weeks), in the region's time zone (Asia/Jakarta). All of them or none."""
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     _guard_offering_writable(offering)
     errors = _Errors()
     title = (title or "").strip()

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from regions.notifications import Kind, notify
 from training.models import Attendance, DevelopmentRecord, Enrolment, Offering, Session
+from training.seats import lock_offering
 from training.selectors.enrolment import attendance_rows
-from training.services.enrolment import lock_offering
 from training.services.history import history_record
 
 S = Enrolment.Status

@@ -2,11 +2,9 @@
 
 Seats
 -----
-An offering has `seats` general seats plus, per unit, the seats reserved for that unit
-(`OfferingUnitQuota`, on top of the general ones). An enrolment holds a seat while its status is
-in `Enrolment.SEAT_STATUSES`; `reserved_unit` tells which pool the seat came from (NULL =
-general). An employee whose unit has a reserved quota takes a reserved seat first while one is
-free, otherwise a general seat.
+Seats are counted by the seat engine, `training.seats` (its docstring explains the pools and
+the "never oversold" invariant): every service here that takes or frees a seat locks the
+offering (`lock_offering`), re-counts (`seat_state`) and only then writes.
 
 Approval
 --------
@@ -17,13 +15,6 @@ queue at approval time), or rejected with "kuota penuh" when the offering has no
 Admin enrolments (single or bulk) skip the approval and are not bound to the enrolment window
 (an admin may add a late participant while the offering is open or running); self-enrolment
 needs an open offering inside its window.
-
-Never oversold
---------------
-Every write that takes or frees a seat locks the offering row first
-(`SELECT ... FOR UPDATE OF offering` on PostgreSQL; SQLite serialises writers itself and ignores
-the lock), then re-counts seats inside the same transaction and writes. The partial unique
-constraint "one live enrolment per offering" is the backstop against a double enrolment.
 
 Waitlist
 --------
@@ -37,91 +28,24 @@ general seat to anyone. Promotion re-counts seats under the lock, so a retried c
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Employee
 from regions.notifications import Kind, notify
-from training.models import Enrolment, Offering, OfferingUnitQuota, Program
+from training.models import Enrolment, Offering, Program
+from training.seats import SeatState, lock_offering, seat_state
 from training.services.history import history_record
 
 S = Enrolment.Status
 
 # Reason written when a request is refused because the offering is full and has no waitlist.
 QUOTA_FULL = "kuota penuh"
-
-
-# --- Seats -------------------------------------------------------------------------------------
-
-
-def lock_offering(*, offering_id: int) -> Offering:
-    """Lock the offering row for the rest of the transaction and return it fresh."""
-    return (
-        Offering.objects.select_for_update(of=("self",))
-        .select_related("program", "region")
-        .get(pk=offering_id)
-    )
-
-
-@dataclass
-class SeatState:
-    """Seat usage of one offering, counted under its lock."""
-
-    general_seats: int
-    general_used: int
-    quotas: dict[int, int] = field(default_factory=dict)  # unit id -> reserved seats
-    reserved_used: dict[int, int] = field(default_factory=dict)  # unit id -> seats held
-
-    @property
-    def general_free(self) -> int:
-        return max(self.general_seats - self.general_used, 0)
-
-    def reserved_free(self, unit_id: int | None) -> int:
-        if unit_id is None or unit_id not in self.quotas:
-            return 0
-        return max(self.quotas[unit_id] - self.reserved_used.get(unit_id, 0), 0)
-
-    @property
-    def any_free(self) -> bool:
-        return self.general_free > 0 or any(self.reserved_free(u) for u in self.quotas)
-
-    def pick(self, unit_id: int | None) -> tuple[bool, int | None]:
-        """(fits, reserved_unit_id) for an employee of `unit_id`; a reserved seat goes first."""
-        if self.reserved_free(unit_id):
-            return True, unit_id
-        if self.general_free:
-            return True, None
-        return False, None
-
-    def take(self, reserved_unit_id: int | None) -> None:
-        if reserved_unit_id is None:
-            self.general_used += 1
-        else:
-            self.reserved_used[reserved_unit_id] = self.reserved_used.get(reserved_unit_id, 0) + 1
-
-
-def seat_state(*, offering: Offering) -> SeatState:
-    """Count the seats in use (two queries). Call it under the offering's lock before writing."""
-    used = dict(
-        Enrolment.objects.filter(offering_id=offering.pk, status__in=Enrolment.SEAT_STATUSES)
-        .values("reserved_unit_id")
-        .annotate(n=Count("id"))
-        .values_list("reserved_unit_id", "n")
-    )
-    quotas = dict(
-        OfferingUnitQuota.objects.filter(offering_id=offering.pk).values_list("unit_id", "seats")
-    )
-    return SeatState(
-        general_seats=offering.seats,
-        general_used=used.pop(None, 0),
-        quotas=quotas,
-        reserved_used=used,
-    )
 
 
 # --- Helpers -----------------------------------------------------------------------------------

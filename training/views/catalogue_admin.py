@@ -460,7 +460,7 @@ def offering_cancel(request, region_slug, pk):
                 "setiap peserta menerima pemberitahuan beserta alasannya. Angkatan tetap tersimpan "
                 "dan tidak dapat diubah lagi."
             )
-            % {"count": offering.live_count},
+            % {"count": offering.ongoing_count},
             "back_url": offering_detail_url(offering),
         },
     )
