@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region, Unit
 from training.models import DevelopmentRecord, Enrolment, Offering
-from training.seats import seats_taken_count
+from training.seats import reserved_seats, seats_taken_count
 
 from .models import BackgroundJob, RegionReport
 
@@ -309,10 +309,16 @@ class OfferingStats:
     post_mean: Decimal | None
     gain_mean: Decimal | None
     flags: tuple[str, ...] = field(default=())
+    reserved_seats: int = 0  # on top of `seats`, for units (training.seats)
+
+    @property
+    def seats_total(self) -> int:
+        return self.seats + self.reserved_seats
 
     @property
     def fill_rate(self) -> Decimal | None:
-        return _percent(self.seated, self.seats)
+        """Seat holders over all the offering's seats, general and reserved."""
+        return _percent(self.seated, self.seats_total)
 
     @property
     def no_show_rate(self) -> Decimal | None:
@@ -351,6 +357,7 @@ def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
     both = Q(enrolments__pre_test_score__isnull=False, enrolments__post_test_score__isnull=False)
     rows = (
         period_offerings(region=region, period=period)
+        .annotate(reserved_seats=reserved_seats())
         .order_by()
         .values(
             "id",
@@ -361,6 +368,7 @@ def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
             "start_date",
             "end_date",
             "seats",
+            "reserved_seats",
         )
         .annotate(
             seated=seats_taken_count("enrolments"),
@@ -388,6 +396,7 @@ def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
             start_date=row["start_date"],
             end_date=row["end_date"],
             seats=row["seats"],
+            reserved_seats=row["reserved_seats"],
             seated=row["seated"],
             completed=row["n_completed"],
             no_show=row["n_no_show"],

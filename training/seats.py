@@ -193,8 +193,8 @@ def _count(queryset: QuerySet, group: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _reserved_seats() -> Coalesce:
-    """Σ of the offering's unit quotas (0 without any)."""
+def reserved_seats() -> Coalesce:
+    """For `Offering` querysets: Σ of the offering's unit quotas (0 without any)."""
     total = (
         OfferingUnitQuota.objects.filter(offering=OuterRef("pk"))
         .order_by()
@@ -237,7 +237,7 @@ def with_seats(queryset: QuerySet[Offering]) -> QuerySet[Offering]:
     """
     return queryset.annotate(
         seats_taken=_count(seat_holders().filter(offering=OuterRef("pk")), "offering"),
-        reserved_seats=_reserved_seats(),
+        reserved_seats=reserved_seats(),
         general_taken=_count(
             seat_holders().filter(offering=OuterRef("pk"), reserved_unit__isnull=True),
             "offering",
