@@ -32,8 +32,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region, Unit
-from training.models import DevelopmentRecord, Enrolment, Offering
+from training.models import Enrolment, Offering
 from training.seats import reserved_seats, seats_taken_count
+from training.selectors.records import verified_jp_by_employee
 
 from .models import BackgroundJob, RegionReport
 
@@ -172,23 +173,14 @@ def report_compliance(*, region: Region, period: dt.date) -> Compliance:
     """Active employees' verified JP of the year up to the end of the month, per unit, in one
     grouped query.
 
-    Two levels of aggregation: the verified JP per employee (built with the ORM, so its filters
-    and region scope are the usual ones), joined once to the employees and grouped by unit.
-    Written as SQL because the ORM would repeat a per-employee subquery in each of the sums.
+    Two levels of aggregation: the verified JP per employee (`verified_jp_by_employee`, the one
+    definition of verified JP per year, built with the ORM so its filters and region scope are
+    the usual ones), joined once to the employees and grouped by unit. Written as SQL because
+    the ORM would repeat a per-employee subquery in each of the sums.
     """
     as_of = month_end(period)
     target, cap = region.jp_target, region.pppk_jp_cap
-    per_employee = (
-        DevelopmentRecord.objects.filter(
-            region=region,
-            year=period.year,
-            status=DevelopmentRecord.Status.VERIFIED,
-            end_date__lte=as_of,
-        )
-        .order_by()
-        .values("employee_id")
-        .annotate(total=Sum("jp"))
-    )
+    per_employee = verified_jp_by_employee(region=region, year=period.year, until=as_of)
     inner_sql, inner_params = per_employee.query.sql_with_params()
     quote = connection.ops.quote_name
     sql = COMPLIANCE_SQL.format(
