@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.spreadsheets import csv_safe
 from kompetensi.views import paginate, query_without_page
 from regions.permissions import region_admin_required
 from training.forms.enrolment import BulkEnrolForm, CancelForm
@@ -101,12 +102,6 @@ CSV_HEADER = [
 ]
 
 
-def _csv_safe(value) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -129,7 +124,7 @@ def offering_participants_csv(request, region_slug, offering_id):
     ):
         writer.writerow(
             [
-                _csv_safe(value)
+                csv_safe(value)
                 for value in (
                     e.employee.nip,
                     e.employee.name,
