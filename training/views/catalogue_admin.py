@@ -1,9 +1,10 @@
 """BKPSDM admin pages of the catalogue: programmes, offerings (batches), sessions, unit quotas.
 
 Views stay thin: forms parse input, `training.selectors.catalogue` reads, and
-`training.services.catalogue` decides and writes; a service's ValidationError goes back on the
-form (or into a message for one-click actions) and nothing is saved. Objects are always looked
-up inside the request's region, so another region's id is a 404 whatever the method.
+`training.services.programmes` / `training.services.catalogue` decide and write; a service's
+ValidationError goes back on the form (or into a message for one-click actions) and nothing is
+saved. Objects are always looked up inside the request's region, so another region's id is a
+404 whatever the method.
 """
 
 from django.contrib import messages
@@ -32,6 +33,7 @@ from training.forms.catalogue import (
 from training.models import Offering, OfferingUnitQuota, Program, Session
 from training.selectors import catalogue as selectors
 from training.services import catalogue as services
+from training.services import programmes
 from training.services.history import history_for
 from training.views.catalogue import position_type_labels
 
@@ -138,7 +140,7 @@ def program_create(request, region_slug):
     form = ProgramForm(request.POST or None, region=request.region)
     if request.method == "POST" and form.is_valid():
         try:
-            program = services.program_create(
+            program = programmes.program_create(
                 region=request.region, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -166,7 +168,7 @@ def program_detail(request, region_slug, pk):
             "program": program,
             "page": paginate(request, offerings),
             "query": query_without_page(request),
-            "missing": services.program_missing_for_publication(program=program),
+            "missing": programmes.program_missing_for_publication(program=program),
             "position_types": position_type_labels(program),
             "history": history_for(subject=program),
         },
@@ -185,7 +187,7 @@ def program_edit(request, region_slug, pk):
     form = ProgramForm(request.POST or None, region=request.region, instance=program)
     if request.method == "POST" and form.is_valid():
         try:
-            services.program_update(program=program, actor=request.user, **form.cleaned_data)
+            programmes.program_update(program=program, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -212,7 +214,7 @@ def program_publish(request, region_slug, pk):
         )
     return _run_action(
         request,
-        lambda: services.program_publish(program=program, actor=request.user),
+        lambda: programmes.program_publish(program=program, actor=request.user),
         success=_("Program %(title)s telah terbit.") % {"title": program.title},
         on_done=lambda: _program_url(program),
     )
@@ -239,7 +241,7 @@ def program_archive(request, region_slug, pk):
         )
     return _run_action(
         request,
-        lambda: services.program_archive(program=program, actor=request.user),
+        lambda: programmes.program_archive(program=program, actor=request.user),
         success=_("Program %(title)s telah diarsipkan.") % {"title": program.title},
         on_done=lambda: _program_url(program),
     )
