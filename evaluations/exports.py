@@ -3,7 +3,8 @@
 Rows are streamed from the database (`.values()` + `.iterator(chunk_size=2000)`) into a file,
 never held in memory: an export of 150,000 enrolments uses a few megabytes. Every queryset is
 filtered by the region (and runs inside its scope), so another region's rows cannot appear.
-CSV cells never start with =, +, - or @ followed by text (formula injection in spreadsheets).
+Cells of user text (names, titles, units, positions, choice labels) go through
+`kompetensi.spreadsheets`: never a formula, in CSV or XLSX; numbers and dates stay typed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kompetensi.spreadsheets import csv_safe, xlsx_text
 from regions.models import Employee, FunctionalLevel, Golongan, PositionType, Region
 from training.models import DevelopmentRecord, Enrolment
 
@@ -192,7 +194,8 @@ EXPORTS: dict[str, Export] = {
 
 # --- Cell values -------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Columns whose cells are text (possibly typed by a user): written with kompetensi.spreadsheets.
+TEXT_KINDS = ("text", "choice")
 
 
 def _choices(column: Column) -> dict:
@@ -211,12 +214,14 @@ def _decimal(value) -> Decimal:
 
 
 def _cell(column: Column, value, labels: dict, *, for_csv: bool):
-    """A Python value as written to a file: text in CSV; typed values in XLSX."""
+    """A Python value as written to a file: text in CSV (user text made safe); typed values in
+    XLSX, where text cells are made safe by the writer (`xlsx_text`)."""
     if value is None or value == "":
         return ""
     kind = column.kind
     if kind == "choice":
-        return labels.get(value, value)
+        text = str(labels.get(value, value))
+        return csv_safe(text) if for_csv else text
     if kind == "bool":
         return str(_("Ya")) if value else str(_("Tidak"))
     if kind == "datetime":
@@ -230,17 +235,7 @@ def _cell(column: Column, value, labels: dict, *, for_csv: bool):
     if kind == "int":
         return str(value) if for_csv else value
     text = str(value)
-    if for_csv and text.startswith(FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return csv_safe(text) if for_csv else text
 
 
 # --- Writers -----------------------------------------------------------------------------------
@@ -304,7 +299,9 @@ def write_xlsx(*, export: Export, region: Region, params: dict, progress, handle
         values = []
         for i, column in enumerate(columns):
             value = _cell(column, row[column.field], labels[i], for_csv=False)
-            if column.kind in ("date", "datetime") and value != "":
+            if column.kind in TEXT_KINDS and value != "":
+                value = xlsx_text(sheet, value)
+            elif column.kind in ("date", "datetime") and value != "":
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = formats.setdefault(
                     column.kind, "dd/mm/yyyy" if column.kind == "date" else "dd/mm/yyyy hh:mm"

@@ -32,7 +32,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region, Unit
-from training.models import DevelopmentRecord, Enrolment, Offering
+from training.models import Enrolment, Offering
+from training.seats import reserved_seats, seats_taken_count
+from training.selectors.records import verified_jp_by_employee
 
 from .models import BackgroundJob, RegionReport
 
@@ -40,7 +42,6 @@ ZERO = Decimal("0")
 CENT = Decimal("0.01")
 PNS = Employee.EmploymentType.PNS
 PPPK = Employee.EmploymentType.PPPK
-SEATED = Enrolment.SEAT_STATUSES
 COMPLETED = Enrolment.Status.COMPLETED
 NO_SHOW = Enrolment.Status.NO_SHOW
 
@@ -172,23 +173,14 @@ def report_compliance(*, region: Region, period: dt.date) -> Compliance:
     """Active employees' verified JP of the year up to the end of the month, per unit, in one
     grouped query.
 
-    Two levels of aggregation: the verified JP per employee (built with the ORM, so its filters
-    and region scope are the usual ones), joined once to the employees and grouped by unit.
-    Written as SQL because the ORM would repeat a per-employee subquery in each of the sums.
+    Two levels of aggregation: the verified JP per employee (`verified_jp_by_employee`, the one
+    definition of verified JP per year, built with the ORM so its filters and region scope are
+    the usual ones), joined once to the employees and grouped by unit. Written as SQL because
+    the ORM would repeat a per-employee subquery in each of the sums.
     """
     as_of = month_end(period)
     target, cap = region.jp_target, region.pppk_jp_cap
-    per_employee = (
-        DevelopmentRecord.objects.filter(
-            region=region,
-            year=period.year,
-            status=DevelopmentRecord.Status.VERIFIED,
-            end_date__lte=as_of,
-        )
-        .order_by()
-        .values("employee_id")
-        .annotate(total=Sum("jp"))
-    )
+    per_employee = verified_jp_by_employee(region=region, year=period.year, until=as_of)
     inner_sql, inner_params = per_employee.query.sql_with_params()
     quote = connection.ops.quote_name
     sql = COMPLIANCE_SQL.format(
@@ -309,10 +301,16 @@ class OfferingStats:
     post_mean: Decimal | None
     gain_mean: Decimal | None
     flags: tuple[str, ...] = field(default=())
+    reserved_seats: int = 0  # on top of `seats`, for units (training.seats)
+
+    @property
+    def seats_total(self) -> int:
+        return self.seats + self.reserved_seats
 
     @property
     def fill_rate(self) -> Decimal | None:
-        return _percent(self.seated, self.seats)
+        """Seat holders over all the offering's seats, general and reserved."""
+        return _percent(self.seated, self.seats_total)
 
     @property
     def no_show_rate(self) -> Decimal | None:
@@ -351,6 +349,7 @@ def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
     both = Q(enrolments__pre_test_score__isnull=False, enrolments__post_test_score__isnull=False)
     rows = (
         period_offerings(region=region, period=period)
+        .annotate(reserved_seats=reserved_seats())
         .order_by()
         .values(
             "id",
@@ -361,9 +360,10 @@ def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
             "start_date",
             "end_date",
             "seats",
+            "reserved_seats",
         )
         .annotate(
-            seated=Count("enrolments", filter=Q(enrolments__status__in=SEATED)),
+            seated=seats_taken_count("enrolments"),
             n_completed=Count("enrolments", filter=Q(enrolments__status=COMPLETED)),
             n_no_show=Count("enrolments", filter=Q(enrolments__status=NO_SHOW)),
             tested=Count("enrolments", filter=both),
@@ -388,6 +388,7 @@ def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
             start_date=row["start_date"],
             end_date=row["end_date"],
             seats=row["seats"],
+            reserved_seats=row["reserved_seats"],
             seated=row["seated"],
             completed=row["n_completed"],
             no_show=row["n_no_show"],

@@ -42,6 +42,7 @@ from training.services import (
     enrolment,
     partners,
     plans,
+    programmes,
     records,
 )
 
@@ -348,7 +349,7 @@ def _programs(ctx, providers, by_code) -> dict[str, Program]:
     for spec in PROGRAMS:
         program = existing.get(spec.code)
         if program is None:
-            program = catalogue.program_create(
+            program = programmes.program_create(
                 region=region,
                 actor=ctx.admin.user,
                 code=spec.code,
@@ -363,7 +364,7 @@ def _programs(ctx, providers, by_code) -> dict[str, Program]:
                 provider=providers[spec.provider],
             )
             if spec.publish:
-                program = catalogue.program_publish(program=program, actor=ctx.admin.user)
+                program = programmes.program_publish(program=program, actor=ctx.admin.user)
             _count(ctx, "programmes")
         programs[spec.code] = program
     return programs

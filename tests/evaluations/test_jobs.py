@@ -517,3 +517,68 @@ def test_an_import_whose_upload_vanished_fails_with_a_message(region, admin, uni
     with scopes_disabled():
         job.refresh_from_db()
     assert "Unggah ulang" in job.error
+
+
+# --- Formula injection: user text is never a live formula -------------------------------------
+
+FORMULA_NAME = "=1+1"
+FORMULA_TITLE = '=HYPERLINK("http://x","klik")'
+
+
+@pytest.fixture
+def formula_texts(region, unit):
+    """User text that a spreadsheet would run: in names, titles, organiser, unit, position."""
+    person = EmployeeFactory(
+        region=region, unit=unit, name=FORMULA_NAME, position="+Kepala Seksi", email=""
+    )
+    with scopes_disabled():
+        unit.name = "@Dinas Formula"
+        unit.save(update_fields=["name"])
+    DevelopmentRecordFactory(
+        region=region,
+        employee=person,
+        title=FORMULA_TITLE,
+        organiser="-Penyelenggara",
+        year=2025,
+        start_date=dt.date(2025, 2, 3),
+        end_date=dt.date(2025, 2, 4),
+    )
+    offering = OfferingFactory(
+        region=region, program=ProgramFactory(region=region, title=FORMULA_TITLE), name="=A1"
+    )
+    EnrolmentFactory(region=region, offering=offering, employee=person)
+    return person
+
+
+# Per export: the formula-like texts it must carry (so the test cannot pass vacuously).
+FORMULA_CELLS = {
+    "export_enrolments": {FORMULA_NAME, "@Dinas Formula", FORMULA_TITLE, "=A1"},
+    "export_records": {FORMULA_NAME, "@Dinas Formula", FORMULA_TITLE, "-Penyelenggara"},
+    "export_employees": {FORMULA_NAME, "+Kepala Seksi", "@Dinas Formula"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FORMULA_CELLS))
+def test_xlsx_writes_user_text_as_string_cells_never_formulas(
+    kind, region, admin, formula_texts, django_capture_on_commit_callbacks
+):
+    job = start(region, admin.user, kind, django_capture_on_commit_callbacks, format="xlsx")
+    assert job.status == Status.DONE
+    with job.result_file.open("rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).worksheets[0]
+    cells = {cell.value: cell for row in sheet.iter_rows(min_row=2) for cell in row}
+    for text in FORMULA_CELLS[kind]:
+        assert text in cells, text  # the value is unchanged
+        assert cells[text].data_type == "s", text  # a string cell, not a formula ("f")
+    assert not [c for c in cells.values() if c.data_type == "f"]
+
+
+@pytest.mark.parametrize("kind", sorted(FORMULA_CELLS))
+def test_csv_prefixes_user_text_that_would_start_a_formula(
+    kind, region, admin, formula_texts, django_capture_on_commit_callbacks
+):
+    job = start(region, admin.user, kind, django_capture_on_commit_callbacks, format="csv")
+    values = {value for row in read_csv(job)[1:] for value in row}
+    for text in FORMULA_CELLS[kind]:
+        assert "'" + text in values, text
+        assert text not in values, text

@@ -7,7 +7,10 @@ from decimal import Decimal
 import pytest
 
 from evaluations import selectors
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, UnitFactory
+from tests.factories_enrolment import quick_employees
+from tests.factories_training import EnrolmentFactory, OfferingFactory
+from training.models import Enrolment, OfferingUnitQuota
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +86,32 @@ def test_offerings_of_the_month_carry_fill_no_show_scores_and_flags(report_data,
     assert third.fill_rate == Decimal("50.0")  # exactly half is not below half
     assert third.flags == ()
     assert third.gain_mean is None
+
+
+def test_fill_rate_counts_the_seats_reserved_for_units(region, in_region):
+    """Seats reserved for units are seats of the offering (training.seats): reserved seat
+    holders fill them, so the rate is over seats + reserved seats, never above 100%."""
+    unit = UnitFactory(region=region)
+    people = quick_employees(region, 4, unit=unit)
+    start = dt.date(2025, 6, 10)
+    window = {"enrolment_opens": dt.date(2025, 5, 1), "enrolment_closes": dt.date(2025, 6, 1)}
+    full = OfferingFactory(region=region, seats=2, start_date=start, end_date=start, **window)
+    sparse = OfferingFactory(region=region, seats=2, start_date=start, end_date=start, **window)
+    OfferingUnitQuota.objects.create(region=region, offering=full, unit=unit, seats=2)
+    OfferingUnitQuota.objects.create(region=region, offering=sparse, unit=unit, seats=8)
+    for i, person in enumerate(people):
+        reserved = unit if i >= 2 else None
+        EnrolmentFactory(region=region, offering=full, employee=person, reserved_unit=reserved)
+    for person in people[:2]:
+        EnrolmentFactory(region=region, offering=sparse, employee=person)
+    stats = {o.id: o for o in selectors.report_offerings(region=region, period=dt.date(2025, 6, 1))}
+    assert stats[full.pk].fill_rate == Decimal("100.0")
+    assert stats[full.pk].flags == ()
+    assert stats[sparse.pk].fill_rate == Decimal("20.0")
+    assert stats[sparse.pk].flags == ("low_fill",)
+    assert (stats[full.pk].seated, stats[full.pk].seats_total) == (4, 4)
+    assert (stats[sparse.pk].seated, stats[sparse.pk].seats_total) == (2, 10)
+    assert Enrolment.objects.filter(offering=full).count() == 4
 
 
 def test_budget_per_programme_with_offerings_in_the_month(report_data, region, in_region):

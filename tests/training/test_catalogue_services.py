@@ -33,6 +33,7 @@ from training.models import (
     Session,
 )
 from training.services import catalogue as services
+from training.services import programmes
 from training.services.history import history_for
 
 S = Enrolment.Status
@@ -75,7 +76,7 @@ def _offering_data(**overrides):
 def test_program_create_is_a_draft_with_its_competencies_and_targets(in_region, admin, unit):
     competency = CompetencyFactory(region=in_region)
     provider = ProviderFactory(region=in_region)
-    program = services.program_create(
+    program = programmes.program_create(
         region=in_region,
         actor=admin.user,
         competencies=[competency],
@@ -106,7 +107,7 @@ def test_program_create_is_a_draft_with_its_competencies_and_targets(in_region, 
 )
 def test_program_create_refuses_bad_input(in_region, overrides, message):
     with pytest.raises(ValidationError) as exc:
-        services.program_create(region=in_region, **_program_data(**overrides))
+        programmes.program_create(region=in_region, **_program_data(**overrides))
     assert message in _messages(exc)
     assert not Program.objects.exists()
 
@@ -121,16 +122,16 @@ def test_program_create_refuses_other_regions_objects(in_region, other_region, o
     ]
     for overrides, message in cases:
         with pytest.raises(ValidationError) as exc:
-            services.program_create(region=in_region, **_program_data(**overrides))
+            programmes.program_create(region=in_region, **_program_data(**overrides))
         assert message in _messages(exc)
     assert not Program.objects.exists()
 
 
 def test_program_code_is_unique_in_the_region_only(in_region, other_region):
     ProgramFactory(region=other_region, code="PT-01")
-    services.program_create(region=in_region, **_program_data(code="PT-01"))
+    programmes.program_create(region=in_region, **_program_data(code="PT-01"))
     with pytest.raises(ValidationError) as exc:
-        services.program_create(region=in_region, **_program_data(code="pt-01", title="Lain"))
+        programmes.program_create(region=in_region, **_program_data(code="pt-01", title="Lain"))
     assert "Kode program pt-01 sudah dipakai." in _messages(exc)
     assert Program.objects.count() == 1
 
@@ -138,7 +139,7 @@ def test_program_code_is_unique_in_the_region_only(in_region, other_region):
 def test_program_update_changes_fields_and_competencies(in_region):
     program = ProgramFactory(region=in_region, status=Program.Status.DRAFT)
     competency = CompetencyFactory(region=in_region)
-    services.program_update(program=program, title="Judul Baru", jp=32, competencies=[competency])
+    programmes.program_update(program=program, title="Judul Baru", jp=32, competencies=[competency])
     program.refresh_from_db()
     assert (program.title, program.jp) == ("Judul Baru", 32)
     assert list(program.competencies.all()) == [competency]
@@ -147,7 +148,7 @@ def test_program_update_changes_fields_and_competencies(in_region):
 def test_program_update_refuses_bad_input_and_archived_programmes(in_region):
     program = ProgramFactory(region=in_region, jp=24)
     with pytest.raises(ValidationError) as exc:
-        services.program_update(program=program, jp=0)
+        programmes.program_update(program=program, jp=0)
     assert "Jumlah JP harus lebih dari 0." in _messages(exc)
     program.refresh_from_db()
     assert program.jp == 24
@@ -155,14 +156,14 @@ def test_program_update_refuses_bad_input_and_archived_programmes(in_region):
     program.status = Program.Status.ARCHIVED
     program.save()
     with pytest.raises(ValidationError) as exc:
-        services.program_update(program=program, title="Baru")
+        programmes.program_update(program=program, title="Baru")
     assert "diarsipkan tidak dapat diubah" in _messages(exc)
 
 
 def test_publish_requires_a_complete_programme(in_region, admin):
     program = ProgramFactory(region=in_region, status=Program.Status.DRAFT, title="")
     with pytest.raises(ValidationError) as exc:
-        services.program_publish(program=program, actor=admin.user)
+        programmes.program_publish(program=program, actor=admin.user)
     assert "Program belum lengkap untuk diterbitkan; lengkapi: judul." in _messages(exc)
     program.refresh_from_db()
     assert program.status == Program.Status.DRAFT
@@ -171,14 +172,14 @@ def test_publish_requires_a_complete_programme(in_region, admin):
 
 def test_publish_and_archive_write_history(in_region, admin):
     program = ProgramFactory(region=in_region, status=Program.Status.DRAFT)
-    services.program_publish(program=program, actor=admin.user)
-    services.program_archive(program=program, actor=admin.user)
+    programmes.program_publish(program=program, actor=admin.user)
+    programmes.program_archive(program=program, actor=admin.user)
     program.refresh_from_db()
     assert program.status == Program.Status.ARCHIVED
     events = [(e.action, e.from_status, e.to_status) for e in history_for(subject=program)]
     assert events == [("published", "draft", "published"), ("archived", "published", "archived")]
     with pytest.raises(ValidationError):
-        services.program_archive(program=program, actor=admin.user)
+        programmes.program_archive(program=program, actor=admin.user)
 
 
 @pytest.mark.parametrize("status", [Offering.Status.OPEN, Offering.Status.RUNNING])
@@ -186,7 +187,7 @@ def test_archiving_with_an_open_or_running_offering_is_refused(in_region, status
     program = ProgramFactory(region=in_region)
     OfferingFactory(region=in_region, program=program, status=status, name="Angkatan III")
     with pytest.raises(ValidationError) as exc:
-        services.program_archive(program=program)
+        programmes.program_archive(program=program)
     assert "masih ada angkatan yang dibuka atau sedang berlangsung: Angkatan III" in _messages(exc)
     program.refresh_from_db()
     assert program.status == Program.Status.PUBLISHED
@@ -196,7 +197,7 @@ def test_archiving_with_only_planned_or_finished_offerings_is_allowed(in_region)
     program = ProgramFactory(region=in_region)
     for status in (Offering.Status.PLANNED, Offering.Status.COMPLETED, Offering.Status.CANCELLED):
         OfferingFactory(region=in_region, program=program, status=status)
-    services.program_archive(program=program)
+    programmes.program_archive(program=program)
     program.refresh_from_db()
     assert program.status == Program.Status.ARCHIVED
 
@@ -316,7 +317,7 @@ def test_offering_open_requires_a_published_programme(in_region, admin):
     offering.refresh_from_db()
     assert offering.status == Offering.Status.PLANNED
 
-    services.program_publish(program=program, actor=admin.user)
+    programmes.program_publish(program=program, actor=admin.user)
     services.offering_open(offering=offering, actor=admin.user)
     services.offering_start(offering=offering, actor=admin.user)
     offering.refresh_from_db()

@@ -1,6 +1,8 @@
 """Integration: enrolment pages for the ASN, the supervisor and the admin (views + templates)."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
@@ -538,3 +540,19 @@ def test_confirmation_pages_render(region, approval_offering, employee, supervis
     assert page.status_code == 200 and "Setujui" in page.content.decode()
     page = login(employee).get(url("my_enrolment_cancel", enrolment_id=request.pk))
     assert page.status_code == 200 and "Ya, batalkan" in page.content.decode()
+
+
+def test_participants_csv_never_starts_a_cell_with_a_formula(region, admin, login):
+    offering = OfferingFactory(region=region)
+    person = quick_employee(region, name="=1+1", position='=HYPERLINK("http://x","klik")')
+    with scopes_disabled():
+        person.unit.name = "@Dinas"
+        person.unit.save(update_fields=["name"])
+        EnrolmentFactory(region=region, offering=offering, employee=person)
+    response = login(admin).get(url("offering_participants_csv", offering_id=offering.pk))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Nama"] == "'=1+1"
+    assert row["Jabatan"] == '\'=HYPERLINK("http://x","klik")'
+    assert row["Unit kerja"] == "'@Dinas"
+    assert row["NIP"] == person.nip

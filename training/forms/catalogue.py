@@ -1,4 +1,4 @@
-"""Forms of the catalogue pages. They parse input; training.services.catalogue decides.
+"""Forms of the catalogue pages. They parse input; the services (programmes, catalogue) decide.
 
 The model forms only turn POST data into Python values (`_post_clean` is a no-op): the view
 passes `cleaned_data` to a service and puts the service's ValidationError back on the form with

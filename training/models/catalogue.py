@@ -1,5 +1,6 @@
 """The catalogue: development forms, partners and speakers, programmes, offerings, sessions."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -233,6 +234,18 @@ class Offering(SyncedModel):
         COMPLETED = "completed", _("Selesai")
         CANCELLED = "cancelled", _("Dibatalkan")
 
+    # State sets: the one definition of each group of statuses (use these, never a literal list).
+    # Not over yet: seats still move (approve, promote from the waitlist, cancel).
+    ACTIVE_STATUSES = (Status.PLANNED, Status.OPEN, Status.RUNNING)
+    # History: nothing about the offering, its sessions or its enrolments changes any more.
+    CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
+    # Taking participants: an admin may add one to an open or running batch (a programme with
+    # such a batch cannot be archived); self-enrolment also needs the enrolment window.
+    ENROLLING_STATUSES = (Status.OPEN, Status.RUNNING)
+    SELF_ENROLLING_STATUSES = (Status.OPEN,)
+    # Not begun: shown as upcoming in the catalogue and recommended to employees.
+    UPCOMING_STATUSES = (Status.PLANNED, Status.OPEN)
+
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="offerings")
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="offerings"
@@ -304,6 +317,28 @@ class Offering(SyncedModel):
 
     def __str__(self):
         return f"{self.program.title} – {self.name}"
+
+    @classmethod
+    def enrolment_open_q(cls, today: dt.date) -> Q:
+        """Offerings an employee may enrol in themselves on `today`: open, inside the window."""
+        return Q(
+            status__in=cls.SELF_ENROLLING_STATUSES,
+            enrolment_opens__lte=today,
+            enrolment_closes__gte=today,
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+    @property
+    def cancel_deadline(self) -> dt.date:
+        """The last day an ASN may cancel their own enrolment."""
+        return self.start_date - dt.timedelta(days=self.cancel_cutoff_days)
 
 
 class OfferingUnitQuota(models.Model):

@@ -1,9 +1,12 @@
 """Enrolment of employees in offerings, attendance per session."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -11,6 +14,9 @@ from kompetensi.sync import SyncedModel
 from regions.models import Employee, Region, Unit
 
 from .catalogue import Offering, Session
+
+# Also the condition of the "one live enrolment per offering" constraint.
+_LIVE_STATUSES = ("requested", "waitlisted", "confirmed", "completed", "no_show")
 
 
 class Enrolment(SyncedModel):
@@ -30,10 +36,17 @@ class Enrolment(SyncedModel):
         ADMIN = "admin", _("Didaftarkan admin")
         API = "api", _("Melalui API")
 
-    # Live enrolments block a second one of the same employee in the same offering.
-    LIVE_STATUSES = ("requested", "waitlisted", "confirmed", "completed", "no_show")
-    # Enrolments that hold a seat.
-    SEAT_STATUSES = ("confirmed", "completed", "no_show")
+    # State sets: the one definition of each group of statuses (use these, never a literal list).
+    # Live: the employee's enrolment in the offering (all but rejected and cancelled); a live
+    # enrolment blocks a second one of the same employee in the same offering.
+    LIVE_STATUSES = _LIVE_STATUSES
+    # Holding a seat of the offering (see training.seats).
+    SEAT_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
+    # Waiting for a decision or for a seat; no seat held.
+    WAITING_STATUSES = (Status.REQUESTED, Status.WAITLISTED)
+    # Under way: not decided to an end yet. Such an enrolment can be cancelled, its holder hears
+    # of changes to the offering, and it is cancelled with the offering.
+    ONGOING_STATUSES = (*WAITING_STATUSES, Status.CONFIRMED)
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="enrolments")
@@ -94,9 +107,7 @@ class Enrolment(SyncedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["offering", "employee"],
-                condition=Q(
-                    status__in=["requested", "waitlisted", "confirmed", "completed", "no_show"]
-                ),
+                condition=Q(status__in=list(_LIVE_STATUSES)),
                 name="one_live_enrolment_per_offering",
             ),
             models.UniqueConstraint(
@@ -116,6 +127,40 @@ class Enrolment(SyncedModel):
 
     def __str__(self):
         return f"{self.employee} → {self.offering} ({self.status})"
+
+    # --- Guards (the offering must be loaded for those that look at it) ---
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in self.SEAT_STATUSES
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in self.WAITING_STATUSES
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.status in self.ONGOING_STATUSES
+
+    @property
+    def is_cancellable(self) -> bool:
+        """Ongoing in an offering that is not closed: an admin may cancel it."""
+        return self.is_ongoing and not self.offering.is_closed
+
+    @property
+    def cancel_deadline(self) -> dt.date:
+        """The last day the employee may cancel it themselves."""
+        return self.offering.cancel_deadline
+
+    def can_cancel(self, today: dt.date | None = None) -> bool:
+        """Whether the employee may cancel it themselves `today` (default: today in the
+        region's time zone). Templates call it without an argument."""
+        today = today or timezone.localdate()
+        return self.is_cancellable and today <= self.cancel_deadline
 
 
 class Attendance(models.Model):

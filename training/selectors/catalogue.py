@@ -1,8 +1,9 @@
 """Reads of the catalogue for the admin pages and the ASN catalogue.
 
-Counts (seats taken, seats left, participants) are computed in SQL with correlated subqueries,
-so a list page costs the same number of queries whatever its length, and filters on other
-relations (competencies, offerings) never multiply the counted rows.
+Counts (participants here; seats through the seat engine, `training.seats`) are computed in SQL
+with correlated subqueries, so a list page costs the same number of queries whatever its
+length, and filters on other relations (competencies, offerings) never multiply the counted
+rows.
 """
 
 import datetime as dt
@@ -20,7 +21,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -39,9 +39,7 @@ from training.models import (
     Session,
     Speaker,
 )
-
-LIVE_PARTICIPANT_STATUSES = ("requested", "waitlisted", "confirmed")
-ACTIVE_OFFERING_STATUSES = (Offering.Status.PLANNED, Offering.Status.OPEN, Offering.Status.RUNNING)
+from training.seats import quota_seats_used, with_seats
 
 
 def _count(queryset: QuerySet, group: str) -> Coalesce:
@@ -56,79 +54,27 @@ def _enrolment_count(*statuses: str) -> Coalesce:
     )
 
 
-def _reserved_free() -> Coalesce:
-    """Σ over the offering's unit quotas of the reserved seats still free."""
-    used = Enrolment.objects.filter(
-        offering=OuterRef("offering"),
-        reserved_unit=OuterRef("unit"),
-        status__in=Enrolment.SEAT_STATUSES,
-    )
-    free = (
-        OfferingUnitQuota.objects.filter(offering=OuterRef("pk"))
-        .annotate(used=_count(used, "reserved_unit"))
-        .values("offering")
-        .annotate(free=Sum(Greatest(F("seats") - F("used"), Value(0))))
-        .values("free")
-    )
-    return Coalesce(Subquery(free, output_field=IntegerField()), Value(0))
-
-
-def _reserved_seats() -> Coalesce:
-    total = (
-        OfferingUnitQuota.objects.filter(offering=OuterRef("pk"))
-        .values("offering")
-        .annotate(total=Sum("seats"))
-        .values("total")
-    )
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
-
-
-def with_seats_left(queryset: QuerySet) -> QuerySet:
-    """Annotate offerings with `seats_left`: free general seats (seats − confirmed, completed
-    and no-show enrolments on a general seat) plus free seats reserved for units. Without unit
-    quotas this is simply seats − confirmed/completed/no-show enrolments."""
-    general_taken = _count(
-        Enrolment.objects.filter(
-            offering=OuterRef("pk"),
-            status__in=Enrolment.SEAT_STATUSES,
-            reserved_unit__isnull=True,
-        ),
-        "offering",
-    )
-    return queryset.annotate(general_taken=general_taken, reserved_free=_reserved_free()).annotate(
-        seats_left=Greatest(F("seats") - F("general_taken"), Value(0)) + F("reserved_free")
-    )
-
-
 def offerings_with_counts(queryset: QuerySet, *, today: dt.date | None = None) -> QuerySet:
     """Annotate offerings with seat and participant counts and whether enrolment is open today.
 
-    seats_taken: enrolments holding a seat (confirmed, completed, no-show);
-    reserved_seats: seats reserved for units on top of `seats`; seats_total: both together;
-    seats_left: see `with_seats_left`; requested_count, waitlisted_count;
+    seats_taken, reserved_seats, seats_total, seats_left: see `training.seats.with_seats`;
+    requested_count, waitlisted_count;
     participant_count: enrolments that are or were live (all but rejected and cancelled);
-    live_count: requested, waitlisted and confirmed enrolments (those a cancellation reaches);
+    ongoing_count: ongoing enrolments (requested, waitlisted, confirmed: those a cancellation
+    of the offering reaches);
     enrolment_open: status open and today inside the enrolment window.
     """
     today = today or timezone.localdate()
-    return with_seats_left(
+    return with_seats(
         queryset.annotate(
-            seats_taken=_enrolment_count(*Enrolment.SEAT_STATUSES),
             requested_count=_enrolment_count(Enrolment.Status.REQUESTED),
             waitlisted_count=_enrolment_count(Enrolment.Status.WAITLISTED),
             participant_count=_enrolment_count(*Enrolment.LIVE_STATUSES),
-            live_count=_enrolment_count(*LIVE_PARTICIPANT_STATUSES),
-            reserved_seats=_reserved_seats(),
+            ongoing_count=_enrolment_count(*Enrolment.ONGOING_STATUSES),
         )
     ).annotate(
-        seats_total=F("seats") + F("reserved_seats"),
         enrolment_open=Case(
-            When(
-                status=Offering.Status.OPEN,
-                enrolment_opens__lte=today,
-                enrolment_closes__gte=today,
-                then=Value(True),
-            ),
+            When(Offering.enrolment_open_q(today), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
@@ -157,7 +103,7 @@ def program_list(
     return programs.annotate(
         offering_count=_count(offerings, "program"),
         active_offering_count=_count(
-            offerings.filter(status__in=ACTIVE_OFFERING_STATUSES), "program"
+            offerings.filter(status__in=Offering.ACTIVE_STATUSES), "program"
         ),
     ).order_by("title", "pk")
 
@@ -222,15 +168,10 @@ def offering_sessions(*, offering: Offering) -> QuerySet:
 
 def offering_unit_quotas(*, offering: Offering) -> QuerySet:
     """The unit quotas of an offering with the seats each unit has used."""
-    used = Enrolment.objects.filter(
-        offering=OuterRef("offering"),
-        reserved_unit=OuterRef("unit"),
-        status__in=Enrolment.SEAT_STATUSES,
-    )
     return (
         OfferingUnitQuota.objects.filter(region_id=offering.region_id, offering=offering)
         .select_related("unit")
-        .annotate(used=_count(used, "reserved_unit"))
+        .annotate(used=quota_seats_used())
         .annotate(left=Greatest(F("seats") - F("used"), Value(0)))
         .order_by("unit__name")
     )
@@ -312,25 +253,16 @@ def catalogue_programs(
         if month:
             offerings = offerings.filter(start_date__year=month.year, start_date__month=month.month)
         if open_seats:
-            offerings = with_seats_left(
-                offerings.filter(
-                    status=Offering.Status.OPEN,
-                    enrolment_opens__lte=today,
-                    enrolment_closes__gte=today,
-                )
-            ).filter(seats_left__gt=0)
+            offerings = with_seats(offerings.filter(Offering.enrolment_open_q(today))).filter(
+                seats_left__gt=0
+            )
         programs = programs.filter(Exists(offerings))
     upcoming = Offering.objects.filter(
         program=OuterRef("pk"),
-        status__in=(Offering.Status.PLANNED, Offering.Status.OPEN),
+        status__in=Offering.UPCOMING_STATUSES,
         start_date__gte=today,
     )
-    open_now = Offering.objects.filter(
-        program=OuterRef("pk"),
-        status=Offering.Status.OPEN,
-        enrolment_opens__lte=today,
-        enrolment_closes__gte=today,
-    )
+    open_now = Offering.objects.filter(Offering.enrolment_open_q(today), program=OuterRef("pk"))
     next_start = upcoming.values("program").annotate(first=Min("start_date")).values("first")[:1]
     return (
         programs.select_related("form", "provider")

@@ -80,14 +80,8 @@ JPM_BANDS: tuple[tuple[Decimal, str, str], ...] = (
     (Decimal(0), "not_optimal", _("Kurang optimal")),
 )
 
-RECOMMENDABLE_OFFERING_STATUSES = (Offering.Status.OPEN, Offering.Status.PLANNED)
 # A programme the employee is enrolled in (or has completed) is not recommended again.
-TAKEN_ENROLMENT_STATUSES = (
-    Enrolment.Status.REQUESTED,
-    Enrolment.Status.WAITLISTED,
-    Enrolment.Status.CONFIRMED,
-    Enrolment.Status.COMPLETED,
-)
+TAKEN_ENROLMENT_STATUSES = (*Enrolment.ONGOING_STATUSES, Enrolment.Status.COMPLETED)
 
 
 # --- Pure math ---------------------------------------------------------------------------------
@@ -455,7 +449,7 @@ def recommended_programs_for_needs(
     upcoming = Offering.objects.filter(
         region_id=employee.region_id,
         program_id=OuterRef("pk"),
-        status__in=RECOMMENDABLE_OFFERING_STATUSES,
+        status__in=Offering.UPCOMING_STATUSES,
     )
     taken = Enrolment.objects.filter(
         region_id=employee.region_id,
@@ -480,7 +474,7 @@ def recommended_programs_for_needs(
             top_gap=Max(gap_of),
             next_start=Min(
                 "offerings__start_date",
-                filter=Q(offerings__status__in=RECOMMENDABLE_OFFERING_STATUSES),
+                filter=Q(offerings__status__in=Offering.UPCOMING_STATUSES),
             ),
         )
         .select_related("form", "provider")

@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region, Unit
-from training.models import Attendance, Enrolment, Offering, OfferingUnitQuota, Session
-from training.services.enrolment import SeatState
+from training.models import Attendance, Enrolment, Offering, Session
+from training.seats import seat_state, seat_states
 from training.services.history import history_for
 
 S = Enrolment.Status
@@ -76,40 +76,28 @@ def enrolment_status_counts(*, offering: Offering) -> dict[str, int]:
 
 
 def offering_seat_summary(*, offering: Offering, unit: Unit | None = None) -> dict:
-    """Seats, taken and left (general, reserved per unit, and for `unit`'s employees)."""
-    taken = dict(
-        Enrolment.objects.filter(offering_id=offering.pk, status__in=Enrolment.SEAT_STATUSES)
-        .order_by()
-        .values("reserved_unit_id")
-        .annotate(n=Count("id"))
-        .values_list("reserved_unit_id", "n")
-    )
-    quotas = list(
-        OfferingUnitQuota.objects.filter(offering_id=offering.pk)
-        .select_related("unit")
-        .order_by("unit__name")
-    )
-    general_taken = taken.get(None, 0)
-    general_left = max(offering.seats - general_taken, 0)
+    """Seats, taken and left (general, reserved per unit, and for `unit`'s employees), from the
+    seat engine (two queries)."""
+    state = seat_state(offering=offering, with_units=True)
     reserved = [
         {
-            "unit": q.unit,
-            "seats": q.seats,
-            "taken": taken.get(q.unit_id, 0),
-            "left": max(q.seats - taken.get(q.unit_id, 0), 0),
+            "unit": state.units[unit_id],
+            "seats": seats,
+            "taken": state.reserved_used.get(unit_id, 0),
+            "left": state.reserved_free(unit_id),
         }
-        for q in quotas
+        for unit_id, seats in state.quotas.items()
     ]
     mine = next((r for r in reserved if unit is not None and r["unit"].pk == unit.pk), None)
     return {
-        "general_seats": offering.seats,
-        "general_taken": general_taken,
-        "general_left": general_left,
+        "general_seats": state.general_seats,
+        "general_taken": state.general_used,
+        "general_left": state.general_free,
         "reserved": reserved,
-        "total_seats": offering.seats + sum(r["seats"] for r in reserved),
-        "total_taken": sum(taken.values()),
-        "total_left": general_left + sum(r["left"] for r in reserved),
-        "left_for_unit": general_left + (mine["left"] if mine else 0),
+        "total_seats": state.total_seats,
+        "total_taken": state.taken,
+        "total_left": state.seats_left,
+        "left_for_unit": state.left_for(unit.pk if unit is not None else None),
         "reserved_for_unit": mine,
     }
 
@@ -189,15 +177,7 @@ def enrolment_history(*, enrolment: Enrolment) -> list:
 
 
 # Seat holders first, then the queue, then the closed ones.
-PARTICIPANT_ORDER = (
-    S.CONFIRMED,
-    S.COMPLETED,
-    S.NO_SHOW,
-    S.REQUESTED,
-    S.WAITLISTED,
-    S.REJECTED,
-    S.CANCELLED,
-)
+PARTICIPANT_ORDER = (*Enrolment.SEAT_STATUSES, *Enrolment.WAITING_STATUSES, S.REJECTED, S.CANCELLED)
 
 
 def offering_participants(*, offering: Offering, status: str = "") -> QuerySet[Enrolment]:
@@ -252,31 +232,12 @@ def approval_seat_outlook(
         .values_list("offering_id", "employee__unit_id", "n")
     ):
         requests.setdefault(offering_id, {})[unit_id] = n
-    used: dict[int, dict[int | None, int]] = {}
-    for offering_id, unit_id, n in (
-        Enrolment.objects.filter(offering_id__in=ids, status__in=Enrolment.SEAT_STATUSES)
-        .order_by()
-        .values("offering_id", "reserved_unit_id")
-        .annotate(n=Count("id"))
-        .values_list("offering_id", "reserved_unit_id", "n")
-    ):
-        used.setdefault(offering_id, {})[unit_id] = n
-    quotas: dict[int, dict[int, int]] = {}
-    for offering_id, unit_id, seats in OfferingUnitQuota.objects.filter(
-        offering_id__in=ids
-    ).values_list("offering_id", "unit_id", "seats"):
-        quotas.setdefault(offering_id, {})[unit_id] = seats
+    states = seat_states(offerings=offerings)
     outlook = {}
     for offering in offerings:
         if offering.pk in outlook:
             continue
-        taken = dict(used.get(offering.pk, {}))
-        state = SeatState(
-            general_seats=offering.seats,
-            general_used=taken.pop(None, 0),
-            quotas=quotas.get(offering.pk, {}),
-            reserved_used=taken,
-        )
+        state = states[offering.pk]
         by_unit = requests.get(offering.pk, {})
         reserved_left = {
             unit_id: state.reserved_free(unit_id)
@@ -333,7 +294,7 @@ def session_attendance_grid(*, session: Session) -> list[Enrolment]:
     return list(
         Enrolment.objects.filter(
             offering_id=session.offering_id,
-            status__in=(S.CONFIRMED, S.COMPLETED, S.NO_SHOW),
+            status__in=Enrolment.SEAT_STATUSES,
         )
         .select_related("employee", "employee__unit")
         .annotate(

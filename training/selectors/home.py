@@ -66,11 +66,7 @@ def home_summary(*, access: RegionAccess) -> HomeSummary:
         summary.live_enrolments = Enrolment.objects.filter(
             region=access.region,
             employee=employee,
-            status__in=(
-                Enrolment.Status.REQUESTED,
-                Enrolment.Status.WAITLISTED,
-                Enrolment.Status.CONFIRMED,
-            ),
+            status__in=Enrolment.ONGOING_STATUSES,
         ).count()
         summary.recommended = recommended_programs(employee=employee, limit=3)
         if access.is_supervisor:

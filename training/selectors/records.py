@@ -1,7 +1,13 @@
-"""Reads of the JP ledger: an employee's year, the verification queue, a team's JP."""
+"""Reads of the JP ledger: an employee's year, the verification queue, a team's JP.
+
+Verified JP per year is defined here once (`counts_toward_jp`) and read through
+`verified_jp()` (an annotation for Employee querysets) or `verified_jp_by_employee()` (one
+grouped query, also the inner query of the monthly report's SQL).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,12 +22,56 @@ from training.services.history import history_for
 
 Status = DevelopmentRecord.Status
 ZERO = Decimal("0")
+JP_FIELD = DecimalField(max_digits=10, decimal_places=2)
 
 
 def _jp_sum(condition: Q):
-    return Coalesce(
-        Sum("jp", filter=condition),
-        Value(ZERO, output_field=DecimalField(max_digits=10, decimal_places=2)),
+    return Coalesce(Sum("jp", filter=condition), Value(ZERO, output_field=JP_FIELD))
+
+
+# --- Verified JP per year: the one rule --------------------------------------------------------
+
+
+def counts_toward_jp(*, year: int, until: dt.date | None = None, prefix: str = "") -> Q:
+    """The development records that count toward an employee's JP of `year`: verified, of that
+    year and, given `until`, ended on or before that day (submitted or rejected records never
+    count). `prefix` names the relation when filtering from another model, e.g.
+    "development_records__"."""
+    condition = Q(**{f"{prefix}status": Status.VERIFIED, f"{prefix}year": year})
+    if until is not None:
+        condition &= Q(**{f"{prefix}end_date__lte": until})
+    return condition
+
+
+def _jp_per_employee(records: QuerySet) -> Coalesce:
+    """For Employee querysets: Σ JP of the employee's `records` (0 without any), as a
+    correlated subquery (no join, so other annotations are never multiplied)."""
+    total = (
+        records.filter(employee=OuterRef("pk"))
+        .order_by()
+        .values("employee")
+        .annotate(total=Sum("jp"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=JP_FIELD), Value(ZERO, output_field=JP_FIELD))
+
+
+def verified_jp(*, year: int, until: dt.date | None = None) -> Coalesce:
+    """For Employee querysets: the employee's verified JP of `year` (up to `until`), 0 without
+    any. `Employee.objects.annotate(jp=verified_jp(year=2025)).filter(jp__lt=20)`."""
+    return _jp_per_employee(
+        DevelopmentRecord.objects.filter(counts_toward_jp(year=year, until=until))
+    )
+
+
+def verified_jp_by_employee(*, region: Region, year: int, until: dt.date | None = None) -> QuerySet:
+    """Verified JP of `year` (up to `until`) per employee of the region, in one grouped query:
+    rows of `employee_id` and `total`; employees without verified JP have no row."""
+    return (
+        DevelopmentRecord.objects.filter(counts_toward_jp(year=year, until=until), region=region)
+        .order_by()
+        .values("employee_id")
+        .annotate(total=Sum("jp"))
     )
 
 
@@ -74,7 +124,7 @@ def record_year_summary(*, region: Region, employee: Employee, year: int) -> JpP
     totals = DevelopmentRecord.objects.filter(
         region=region, employee=employee, year=year
     ).aggregate(
-        verified_jp=_jp_sum(Q(status=Status.VERIFIED)),
+        verified_jp=_jp_sum(counts_toward_jp(year=year)),
         pending_jp=_jp_sum(Q(status=Status.SUBMITTED)),
         record_count=Count("id"),
         rejected_count=Count("id", filter=Q(status=Status.REJECTED)),
@@ -207,29 +257,17 @@ class TeamMemberJp:
 
 def team_jp_overview(*, region: Region, supervisor: Employee, year: int) -> list[TeamMemberJp]:
     """Each active direct subordinate's verified and pending JP of the year and plan status,
-    in one grouped query."""
-    in_year = Q(development_records__year=year)
+    in one query."""
     plan_status = DevelopmentPlan.objects.filter(
         region=region, employee=OuterRef("pk"), year=year
     ).values("status")[:1]
-    jp_field = DecimalField(max_digits=10, decimal_places=2)
     members = (
         Employee.objects.filter(region=region, supervisor=supervisor, is_active=True)
         .select_related("unit")
         .annotate(
-            verified_jp=Coalesce(
-                Sum(
-                    "development_records__jp",
-                    filter=in_year & Q(development_records__status=Status.VERIFIED),
-                ),
-                Value(ZERO, output_field=jp_field),
-            ),
-            pending_jp=Coalesce(
-                Sum(
-                    "development_records__jp",
-                    filter=in_year & Q(development_records__status=Status.SUBMITTED),
-                ),
-                Value(ZERO, output_field=jp_field),
+            verified_jp=verified_jp(year=year),
+            pending_jp=_jp_per_employee(
+                DevelopmentRecord.objects.filter(year=year, status=Status.SUBMITTED)
             ),
             plan_status=Subquery(plan_status),
         )

@@ -1,16 +1,17 @@
-"""Writes and rules of the catalogue: programmes, offerings (batches), sessions, unit quotas.
+"""Writes and rules of the catalogue's offerings (batches), their unit quotas and sessions.
+
+Programmes are in `training.services.programmes`.
 
 Every function is keyword-only, atomic, validates everything before it writes and raises
 `ValidationError` with an Indonesian message (a dict keyed by field where a field is to blame),
 so a refused change writes nothing. Status changes are guarded here and written to history;
 participants are told about cancellations and schedule changes through `notify()`.
 
-Seats: an offering has `seats` general seats plus, per unit, seats reserved on top of them
-(`OfferingUnitQuota`); enrolments in `Enrolment.SEAT_STATUSES` hold a seat, from the unit's pool
-when `reserved_unit` is set, else from the general pool (see training.services.enrolment).
-Changes that depend on those counts (fewer seats, a smaller unit quota, cancelling) lock the
-offering row first, the same lock the enrolment services take, so the count cannot move
-underneath; more seats promote waitlisted participants through the enrolment services.
+Seats: the pools, the invariant and the lock are the seat engine's (`training.seats`).
+Changes that depend on the counts (fewer seats, a smaller or removed unit quota, cancelling)
+take the engine's offering lock first, the same lock the enrolment services take, so the count
+cannot move underneath; more seats promote waitlisted participants through the enrolment
+services.
 """
 
 import datetime as dt
@@ -26,47 +27,22 @@ from django.utils.translation import gettext as _
 from regions.models import Region, Unit
 from regions.notifications import Kind, notify
 from training.models import (
-    Competency,
-    DevelopmentForm,
     Enrolment,
     Offering,
     OfferingUnitQuota,
     Program,
-    Provider,
     Session,
     Speaker,
 )
+from training.seats import general_seats_taken, lock_offering, unit_seats_taken
 from training.services.history import history_record
+from training.services.validation import FieldErrors, full_clean_fields
 
-# Enrolments whose holders are told about changes and cancelled with their offering.
-LIVE_PARTICIPANT_STATUSES = (
-    Enrolment.Status.REQUESTED,
-    Enrolment.Status.WAITLISTED,
-    Enrolment.Status.CONFIRMED,
-)
-# An offering in these states is history: nothing about it changes any more.
-READ_ONLY_OFFERING_STATUSES = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
 # Offering fields whose change participants must hear about.
 OFFERING_NOTIFY_FIELDS = ("start_date", "end_date", "venue", "online_link")
 SESSION_NOTIFY_FIELDS = ("starts_at", "ends_at", "location", "online_link")
 MAX_RECURRING_SESSIONS = 100
 
-PROGRAM_FIELDS = (
-    "code",
-    "title",
-    "description",
-    "objectives",
-    "form",
-    "competency_type",
-    "jp",
-    "delivery_mode",
-    "target_position_types",
-    "target_min_golongan",
-    "target_max_golongan",
-    "provider",
-    "planned_budget",
-)
-PROGRAM_M2M_FIELDS = ("competencies", "target_units")
 OFFERING_FIELDS = (
     "name",
     "start_date",
@@ -89,42 +65,12 @@ SESSION_FIELDS = ("title", "starts_at", "ends_at", "location", "online_link", "s
 # --- Helpers -----------------------------------------------------------------------------------
 
 
-class _Errors:
-    """Collects field errors so the admin sees every problem at once, then raises them."""
-
-    def __init__(self):
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
 def _day(value: dt.date) -> str:
     return date_format(value, "j M Y")
 
 
 def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value, timezone.get_default_timezone()).date()
-
-
-def _lock_offering(offering: Offering) -> Offering:
-    """Lock the offering row (the lock enrolment services take) and return it fresh."""
-    return (
-        Offering.objects.select_for_update(of=("self",))
-        .select_related("program")
-        .get(pk=offering.pk, region_id=offering.region_id)
-    )
-
-
-def _general_seats_taken(offering: Offering) -> int:
-    """Seats of the general pool in use (a reserved unit seat does not count against `seats`)."""
-    return Enrolment.objects.filter(
-        offering=offering, status__in=Enrolment.SEAT_STATUSES, reserved_unit__isnull=True
-    ).count()
 
 
 def _fill_from_waitlist(offering: Offering, actor) -> None:
@@ -134,15 +80,9 @@ def _fill_from_waitlist(offering: Offering, actor) -> None:
     offering_fill_from_waitlist(offering=offering, actor=actor)
 
 
-def _unit_seats_taken(offering: Offering, unit: Unit) -> int:
-    return Enrolment.objects.filter(
-        offering=offering, reserved_unit=unit, status__in=Enrolment.SEAT_STATUSES
-    ).count()
-
-
 def _live_participants(offering: Offering):
     return Enrolment.objects.filter(
-        offering=offering, status__in=LIVE_PARTICIPANT_STATUSES
+        offering=offering, status__in=Enrolment.ONGOING_STATUSES
     ).select_related("employee")
 
 
@@ -193,226 +133,10 @@ def _require_reason(reason: str) -> str:
 
 
 def _guard_offering_writable(offering: Offering) -> None:
-    if offering.status in READ_ONLY_OFFERING_STATUSES:
+    if offering.is_closed:
         raise ValidationError(
             _("Angkatan yang sudah selesai atau dibatalkan tidak dapat diubah lagi.")
         )
-
-
-# --- Programmes --------------------------------------------------------------------------------
-
-
-def _check_program(
-    *,
-    region: Region,
-    data: dict,
-    competencies: Iterable[Competency] | None,
-    target_units: Iterable[Unit] | None,
-    exclude_pk=None,
-) -> None:
-    errors = _Errors()
-    code = (data.get("code") or "").strip()
-    if not code:
-        errors.add("code", _("Kode program wajib diisi."))
-    else:
-        clash = Program.objects.filter(region=region, code__iexact=code)
-        if exclude_pk:
-            clash = clash.exclude(pk=exclude_pk)
-        if clash.exists():
-            errors.add("code", _("Kode program %(code)s sudah dipakai.") % {"code": code})
-    if not (data.get("title") or "").strip():
-        errors.add("title", _("Judul program wajib diisi."))
-    if not isinstance(data.get("form"), DevelopmentForm):
-        errors.add("form", _("Pilih bentuk pengembangan kompetensi."))
-    jp = data.get("jp")
-    if jp is None or jp <= 0:
-        errors.add("jp", _("Jumlah JP harus lebih dari 0."))
-    elif jp > 2000:
-        errors.add("jp", _("Jumlah JP paling banyak 2.000."))
-    budget = data.get("planned_budget")
-    if budget is not None and budget < 0:
-        errors.add("planned_budget", _("Anggaran tidak boleh negatif."))
-    provider = data.get("provider")
-    if provider is not None and provider.region_id != region.id:
-        errors.add("provider", _("Penyelenggara harus mitra dari wilayah ini."))
-    low, high = data.get("target_min_golongan"), data.get("target_max_golongan")
-    if low and high and low > high:
-        errors.add(
-            "target_max_golongan",
-            _("Golongan maksimal tidak boleh lebih rendah dari golongan minimal."),
-        )
-    for competency in competencies or ():
-        if competency.region_id not in (None, region.id):
-            errors.add(
-                "competencies",
-                _("Kompetensi harus dari kamus nasional atau kamus wilayah ini."),
-            )
-            break
-    for unit in target_units or ():
-        if unit.region_id != region.id:
-            errors.add("target_units", _("Unit sasaran harus berada di wilayah ini."))
-            break
-    errors.raise_if_any()
-
-
-def _full_clean(obj, exclude: list[str]) -> None:
-    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-
-
-@transaction.atomic
-def program_create(
-    *,
-    region: Region,
-    actor=None,
-    code: str,
-    title: str,
-    form: DevelopmentForm,
-    competency_type: str,
-    jp: int,
-    delivery_mode: str,
-    description: str = "",
-    objectives: str = "",
-    competencies: Iterable[Competency] = (),
-    target_position_types: list[str] | None = None,
-    target_min_golongan: int | None = None,
-    target_max_golongan: int | None = None,
-    target_units: Iterable[Unit] = (),
-    provider: Provider | None = None,
-    planned_budget: Decimal = Decimal(0),
-) -> Program:
-    """A new programme, always a draft; it is published separately."""
-    data = {
-        "code": (code or "").strip(),
-        "title": (title or "").strip(),
-        "description": description,
-        "objectives": objectives,
-        "form": form,
-        "competency_type": competency_type,
-        "jp": jp,
-        "delivery_mode": delivery_mode,
-        "target_position_types": list(target_position_types or []),
-        "target_min_golongan": target_min_golongan,
-        "target_max_golongan": target_max_golongan,
-        "provider": provider,
-        "planned_budget": Decimal(0) if planned_budget is None else planned_budget,
-    }
-    competencies, target_units = list(competencies), list(target_units)
-    _check_program(region=region, data=data, competencies=competencies, target_units=target_units)
-    program = Program(region=region, status=Program.Status.DRAFT, **data)
-    if getattr(actor, "is_authenticated", False):
-        program.created_by = actor
-    _full_clean(program, exclude=["region", "form", "provider", "created_by"])
-    program.save()
-    program.competencies.set(competencies)
-    program.target_units.set(target_units)
-    return program
-
-
-@transaction.atomic
-def program_update(*, program: Program, actor=None, **fields) -> Program:
-    """Change a draft or published programme; an archived one is read-only."""
-    if program.status == Program.Status.ARCHIVED:
-        raise ValidationError(
-            _("Program yang diarsipkan tidak dapat diubah. Terbitkan kembali terlebih dahulu.")
-        )
-    unknown = set(fields) - set(PROGRAM_FIELDS) - set(PROGRAM_M2M_FIELDS)
-    if unknown:
-        raise TypeError(f"program_update() got unexpected fields: {sorted(unknown)}")
-    data = {name: getattr(program, name) for name in PROGRAM_FIELDS}
-    data.update({k: v for k, v in fields.items() if k in PROGRAM_FIELDS})
-    data["code"] = (data["code"] or "").strip()
-    data["title"] = (data["title"] or "").strip()
-    if data["planned_budget"] is None:
-        data["planned_budget"] = Decimal(0)
-    data["target_position_types"] = list(data["target_position_types"] or [])
-    competencies = list(fields["competencies"]) if "competencies" in fields else None
-    target_units = list(fields["target_units"]) if "target_units" in fields else None
-    _check_program(
-        region=program.region,
-        data=data,
-        competencies=competencies,
-        target_units=target_units,
-        exclude_pk=program.pk,
-    )
-    for name, value in data.items():
-        setattr(program, name, value)
-    _full_clean(program, exclude=["region", "form", "provider", "created_by"])
-    program.save()
-    if competencies is not None:
-        program.competencies.set(competencies)
-    if target_units is not None:
-        program.target_units.set(target_units)
-    return program
-
-
-def program_missing_for_publication(*, program: Program) -> list[str]:
-    """What a programme still lacks before it can be published (empty when complete)."""
-    missing = []
-    if not (program.title or "").strip():
-        missing.append(_("judul"))
-    if not program.form_id:
-        missing.append(_("bentuk pengembangan"))
-    if not program.jp or program.jp <= 0:
-        missing.append(_("jumlah JP lebih dari 0"))
-    return missing
-
-
-@transaction.atomic
-def program_publish(*, program: Program, actor=None) -> Program:
-    """Draft (or archived) → published: the programme appears in the ASN catalogue."""
-    program = Program.objects.select_for_update(of=("self",)).get(pk=program.pk)
-    if program.status == Program.Status.PUBLISHED:
-        raise ValidationError(_("Program ini sudah terbit."))
-    missing = program_missing_for_publication(program=program)
-    if missing:
-        raise ValidationError(
-            _("Program belum lengkap untuk diterbitkan; lengkapi: %(fields)s.")
-            % {"fields": ", ".join(missing)}
-        )
-    previous = program.status
-    program.status = Program.Status.PUBLISHED
-    program.save(update_fields=["status", "updated_at"])
-    history_record(
-        subject=program,
-        action="published",
-        actor=actor,
-        from_status=previous,
-        to_status=program.status,
-    )
-    return program
-
-
-@transaction.atomic
-def program_archive(*, program: Program, actor=None) -> Program:
-    """Take a programme out of the catalogue; refused while a batch is open or running."""
-    program = Program.objects.select_for_update(of=("self",)).get(pk=program.pk)
-    if program.status == Program.Status.ARCHIVED:
-        raise ValidationError(_("Program ini sudah diarsipkan."))
-    active = list(
-        Offering.objects.filter(
-            program=program, status__in=[Offering.Status.OPEN, Offering.Status.RUNNING]
-        ).values_list("name", flat=True)
-    )
-    if active:
-        raise ValidationError(
-            _(
-                "Program tidak dapat diarsipkan karena masih ada angkatan yang dibuka atau "
-                "sedang berlangsung: %(names)s. Selesaikan atau batalkan angkatan tersebut "
-                "terlebih dahulu."
-            )
-            % {"names": ", ".join(active)}
-        )
-    previous = program.status
-    program.status = Program.Status.ARCHIVED
-    program.save(update_fields=["status", "updated_at"])
-    history_record(
-        subject=program,
-        action="archived",
-        actor=actor,
-        from_status=previous,
-        to_status=program.status,
-    )
-    return program
 
 
 # --- Offerings ---------------------------------------------------------------------------------
@@ -425,7 +149,7 @@ def _check_offering(
     speakers: Iterable[Speaker] | None,
     offering: Offering | None = None,
 ) -> None:
-    errors = _Errors()
+    errors = FieldErrors()
     if not (data.get("name") or "").strip():
         errors.add("name", _("Nama angkatan wajib diisi."))
     start, end = data.get("start_date"), data.get("end_date")
@@ -458,7 +182,7 @@ def _check_offering(
     if seats is None or seats < 1:
         errors.add("seats", _("Kuota peserta paling sedikit 1."))
     elif offering is not None and offering.pk:
-        taken = _general_seats_taken(offering)
+        taken = general_seats_taken(offering=offering)
         if seats < taken:
             errors.add(
                 "seats",
@@ -554,7 +278,7 @@ def offering_create(
     offering = Offering(
         region=program.region, program=program, status=Offering.Status.PLANNED, **data
     )
-    _full_clean(offering, exclude=["region", "program"])
+    full_clean_fields(offering, exclude=["region", "program"])
     offering.save()
     offering.speakers.set(speakers)
     return offering
@@ -566,7 +290,7 @@ def offering_update(*, offering: Offering, actor=None, **fields) -> Offering:
     unknown = set(fields) - set(OFFERING_FIELDS) - {"speakers"}
     if unknown:
         raise TypeError(f"offering_update() got unexpected fields: {sorted(unknown)}")
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     _guard_offering_writable(offering)
     data = {name: getattr(offering, name) for name in OFFERING_FIELDS}
     data.update({k: v for k, v in fields.items() if k in OFFERING_FIELDS})
@@ -577,7 +301,7 @@ def offering_update(*, offering: Offering, actor=None, **fields) -> Offering:
     more_seats = data["seats"] > offering.seats
     for name, value in data.items():
         setattr(offering, name, value)
-    _full_clean(offering, exclude=["region", "program"])
+    full_clean_fields(offering, exclude=["region", "program"])
     offering.save()
     if speakers is not None:
         offering.speakers.set(speakers)
@@ -610,7 +334,7 @@ def _offering_transition(
 @transaction.atomic
 def offering_open(*, offering: Offering, actor=None) -> Offering:
     """Planned → open: ASN may enrol within the enrolment window."""
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     if offering.program.status != Program.Status.PUBLISHED:
         raise ValidationError(
             _("Angkatan hanya dapat dibuka bila programnya sudah terbit. Terbitkan program dulu.")
@@ -629,7 +353,7 @@ def offering_open(*, offering: Offering, actor=None) -> Offering:
 def offering_start(*, offering: Offering, actor=None) -> Offering:
     """Open → running: the batch has begun."""
     return _offering_transition(
-        offering=_lock_offering(offering),
+        offering=lock_offering(offering_id=offering.pk),
         actor=actor,
         allowed_from=(Offering.Status.OPEN,),
         to=Offering.Status.RUNNING,
@@ -645,8 +369,8 @@ def offering_cancel(*, offering: Offering, actor=None, reason: str) -> Offering:
     """Cancel a batch with a reason: its sessions and live enrolments are cancelled, and every
     live participant is told. Nothing is deleted."""
     reason = _require_reason(reason)
-    offering = _lock_offering(offering)
-    if offering.status in READ_ONLY_OFFERING_STATUSES:
+    offering = lock_offering(offering_id=offering.pk)
+    if offering.is_closed:
         raise ValidationError(
             _("Angkatan berstatus %(status)s tidak dapat dibatalkan.")
             % {"status": offering.get_status_display()}
@@ -668,7 +392,7 @@ def offering_cancel(*, offering: Offering, actor=None, reason: str) -> Offering:
     context = _offering_context(offering, reason=reason)
     enrolments = (
         Enrolment.objects.select_for_update(of=("self",))
-        .filter(offering=offering, status__in=LIVE_PARTICIPANT_STATUSES)
+        .filter(offering=offering, status__in=Enrolment.ONGOING_STATUSES)
         .select_related("employee")
         .order_by("pk")
     )
@@ -737,7 +461,7 @@ def offering_copy(
     speakers = list(offering.speakers.all())
     _check_offering(region=offering.region, data=data, speakers=speakers)
     copy = Offering(region=offering.region, program=program, status=Offering.Status.PLANNED, **data)
-    _full_clean(copy, exclude=["region", "program"])
+    full_clean_fields(copy, exclude=["region", "program"])
     copy.save()
     copy.speakers.set(speakers)
     OfferingUnitQuota.objects.bulk_create(
@@ -770,20 +494,20 @@ def offering_unit_quota_set(
     *, offering: Offering, unit: Unit, seats: int, actor=None
 ) -> OfferingUnitQuota:
     """Reserve seats for one unit (OPD) on top of the general seats, or change the number."""
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     _guard_offering_writable(offering)
-    errors = _Errors()
+    errors = FieldErrors()
     if unit is None or unit.region_id != offering.region_id:
         errors.add("unit", _("Unit harus berada di wilayah ini."))
     if seats is None or seats < 1:
         errors.add("seats", _("Kursi khusus paling sedikit 1."))
     errors.raise_if_any()
     # The model's validators bound the number to what the database column holds.
-    _full_clean(
+    full_clean_fields(
         OfferingUnitQuota(region=offering.region, offering=offering, unit=unit, seats=seats),
         exclude=["region", "offering", "unit"],
     )
-    used = _unit_seats_taken(offering, unit)
+    used = unit_seats_taken(offering=offering, unit_id=unit.pk)
     if seats < used:
         raise ValidationError(
             {
@@ -810,9 +534,9 @@ def offering_unit_quota_set(
 @transaction.atomic
 def offering_unit_quota_remove(*, quota: OfferingUnitQuota, actor=None) -> None:
     """Drop a unit's reservation; refused while some of its seats are taken."""
-    offering = _lock_offering(quota.offering)
+    offering = lock_offering(offering_id=quota.offering_id)
     _guard_offering_writable(offering)
-    used = _unit_seats_taken(offering, quota.unit)
+    used = unit_seats_taken(offering=offering, unit_id=quota.unit_id)
     if used:
         raise ValidationError(
             _("Kuota unit %(unit)s tidak dapat dihapus karena %(used)d kursinya sudah terpakai.")
@@ -825,7 +549,7 @@ def offering_unit_quota_remove(*, quota: OfferingUnitQuota, actor=None) -> None:
 
 
 def _check_session(*, offering: Offering, data: dict) -> None:
-    errors = _Errors()
+    errors = FieldErrors()
     if not (data.get("title") or "").strip():
         errors.add("title", _("Judul sesi wajib diisi."))
     starts, ends = data.get("starts_at"), data.get("ends_at")
@@ -868,7 +592,7 @@ def session_create(
     speaker: Speaker | None = None,
 ) -> Session:
     """Add a meeting to a batch; its participants are told about the new date."""
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     _guard_offering_writable(offering)
     data = _session_data(
         {
@@ -882,7 +606,7 @@ def session_create(
     )
     _check_session(offering=offering, data=data)
     session = Session(region=offering.region, offering=offering, **data)
-    _full_clean(session, exclude=["region", "offering", "speaker"])
+    full_clean_fields(session, exclude=["region", "offering", "speaker"])
     session.save()
     _notify_participants(
         offering=offering,
@@ -900,7 +624,7 @@ def session_update(*, session: Session, actor=None, **fields) -> Session:
     unknown = set(fields) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"session_update() got unexpected fields: {sorted(unknown)}")
-    offering = _lock_offering(session.offering)
+    offering = lock_offering(offering_id=session.offering_id)
     _guard_offering_writable(offering)
     session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
     session.offering = offering
@@ -914,7 +638,7 @@ def session_update(*, session: Session, actor=None, **fields) -> Session:
     for name, value in data.items():
         setattr(session, name, value)
     session.sequence += 1
-    _full_clean(session, exclude=["region", "offering", "speaker"])
+    full_clean_fields(session, exclude=["region", "offering", "speaker"])
     session.save()
     if changed:
         _notify_participants(
@@ -931,7 +655,7 @@ def session_update(*, session: Session, actor=None, **fields) -> Session:
 def session_cancel(*, session: Session, actor=None, reason: str) -> Session:
     """Cancel one meeting with a reason (kept, never deleted) and tell the participants."""
     reason = _require_reason(reason)
-    offering = _lock_offering(session.offering)
+    offering = lock_offering(offering_id=session.offering_id)
     _guard_offering_writable(offering)
     session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
     session.offering = offering
@@ -988,9 +712,9 @@ def session_create_recurring(
 ) -> list[Session]:
     """Generate the sessions of a weekly pattern (e.g. every Tuesday 09:00–12:00 for six
     weeks), in the region's time zone (Asia/Jakarta). All of them or none."""
-    offering = _lock_offering(offering)
+    offering = lock_offering(offering_id=offering.pk)
     _guard_offering_writable(offering)
-    errors = _Errors()
+    errors = FieldErrors()
     title = (title or "").strip()
     weekdays = list(weekdays or [])
     if not title:
@@ -1044,7 +768,7 @@ def session_create_recurring(
         )
         _check_session(offering=offering, data=data)
         session = Session(region=offering.region, offering=offering, **data)
-        _full_clean(session, exclude=["region", "offering", "speaker"])
+        full_clean_fields(session, exclude=["region", "offering", "speaker"])
         sessions.append(session)
     sessions = Session.objects.bulk_create(sessions)
     first = sessions[0]

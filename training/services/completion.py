@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from regions.notifications import Kind, notify
 from training.models import Attendance, DevelopmentRecord, Enrolment, Offering, Session
+from training.seats import lock_offering
 from training.selectors.enrolment import attendance_rows
-from training.services.enrolment import lock_offering
 from training.services.history import history_record
 
 S = Enrolment.Status
-CLOSED_OFFERING = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
 FINISHED_REASON = "angkatan selesai"
 
 
@@ -29,7 +28,7 @@ def attendance_save(*, session: Session, present_ids, actor) -> int:
     session = Session.objects.get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("Sesi ini dibatalkan; kehadiran tidak dicatat."), code="cancelled")
-    if offering.status in CLOSED_OFFERING:
+    if offering.is_closed:
         raise ValidationError(
             _("Angkatan ini sudah %(status)s; kehadiran tidak dapat diubah lagi.")
             % {"status": offering.get_status_display().lower()},
@@ -202,7 +201,7 @@ def offering_complete(*, offering: Offering, actor) -> CompletionResult:
             )
             result.no_show += 1
     leftovers = Enrolment.objects.filter(
-        offering_id=locked.pk, status__in=(S.REQUESTED, S.WAITLISTED)
+        offering_id=locked.pk, status__in=Enrolment.WAITING_STATUSES
     ).select_related("employee")
     for enrolment in leftovers:
         from_status = enrolment.status

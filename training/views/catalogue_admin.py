@@ -1,9 +1,10 @@
 """BKPSDM admin pages of the catalogue: programmes, offerings (batches), sessions, unit quotas.
 
 Views stay thin: forms parse input, `training.selectors.catalogue` reads, and
-`training.services.catalogue` decides and writes; a service's ValidationError goes back on the
-form (or into a message for one-click actions) and nothing is saved. Objects are always looked
-up inside the request's region, so another region's id is a 404 whatever the method.
+`training.services.programmes` / `training.services.catalogue` decide and write; a service's
+ValidationError goes back on the form (or into a message for one-click actions) and nothing is
+saved. Objects are always looked up inside the request's region, so another region's id is a
+404 whatever the method.
 """
 
 from django.contrib import messages
@@ -32,7 +33,7 @@ from training.forms.catalogue import (
 from training.models import Offering, OfferingUnitQuota, Program, Session
 from training.selectors import catalogue as selectors
 from training.services import catalogue as services
-from training.services.catalogue import READ_ONLY_OFFERING_STATUSES
+from training.services import programmes
 from training.services.history import history_for
 from training.views.catalogue import position_type_labels
 
@@ -139,7 +140,7 @@ def program_create(request, region_slug):
     form = ProgramForm(request.POST or None, region=request.region)
     if request.method == "POST" and form.is_valid():
         try:
-            program = services.program_create(
+            program = programmes.program_create(
                 region=request.region, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -167,7 +168,7 @@ def program_detail(request, region_slug, pk):
             "program": program,
             "page": paginate(request, offerings),
             "query": query_without_page(request),
-            "missing": services.program_missing_for_publication(program=program),
+            "missing": programmes.program_missing_for_publication(program=program),
             "position_types": position_type_labels(program),
             "history": history_for(subject=program),
         },
@@ -186,7 +187,7 @@ def program_edit(request, region_slug, pk):
     form = ProgramForm(request.POST or None, region=request.region, instance=program)
     if request.method == "POST" and form.is_valid():
         try:
-            services.program_update(program=program, actor=request.user, **form.cleaned_data)
+            programmes.program_update(program=program, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -213,7 +214,7 @@ def program_publish(request, region_slug, pk):
         )
     return _run_action(
         request,
-        lambda: services.program_publish(program=program, actor=request.user),
+        lambda: programmes.program_publish(program=program, actor=request.user),
         success=_("Program %(title)s telah terbit.") % {"title": program.title},
         on_done=lambda: _program_url(program),
     )
@@ -240,7 +241,7 @@ def program_archive(request, region_slug, pk):
         )
     return _run_action(
         request,
-        lambda: services.program_archive(program=program, actor=request.user),
+        lambda: programmes.program_archive(program=program, actor=request.user),
         success=_("Program %(title)s telah diarsipkan.") % {"title": program.title},
         on_done=lambda: _program_url(program),
     )
@@ -309,7 +310,6 @@ def _offering_detail(request, offering_pk, *, quota_form=None, status=200):
         {
             "offering": offering,
             "program": offering.program,
-            "read_only": offering.status in READ_ONLY_OFFERING_STATUSES,
             "sessions": selectors.offering_sessions(offering=offering),
             "quotas": selectors.offering_unit_quotas(offering=offering),
             "quota_form": quota_form or UnitQuotaForm(region=request.region),
@@ -325,7 +325,7 @@ def offering_detail(request, region_slug, pk):
 
 
 def _refuse_read_only(request, offering) -> bool:
-    if offering.status in READ_ONLY_OFFERING_STATUSES:
+    if offering.is_closed:
         messages.error(
             request, _("Angkatan yang sudah selesai atau dibatalkan tidak dapat diubah lagi.")
         )
@@ -462,7 +462,7 @@ def offering_cancel(request, region_slug, pk):
                 "setiap peserta menerima pemberitahuan beserta alasannya. Angkatan tetap tersimpan "
                 "dan tidak dapat diubah lagi."
             )
-            % {"count": offering.live_count},
+            % {"count": offering.ongoing_count},
             "back_url": offering_detail_url(offering),
         },
     )

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
@@ -20,17 +19,8 @@ from training.services import enrolment as services
 
 PAGE_SIZE = 25
 S = Enrolment.Status
-CANCELLABLE = (S.REQUESTED, S.WAITLISTED, S.CONFIRMED)
-CLOSED_OFFERING = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
-
-
-def _cancel_info(enrolment: Enrolment, today) -> None:
-    """Set `cancel_deadline` and `can_cancel` on an enrolment with its offering loaded."""
-    enrolment.cancel_deadline = services.cancel_deadline(offering=enrolment.offering)
-    enrolment.is_cancellable = (
-        enrolment.status in CANCELLABLE and enrolment.offering.status not in CLOSED_OFFERING
-    )
-    enrolment.can_cancel = enrolment.is_cancellable and today <= enrolment.cancel_deadline
+# Pages show whether an enrolment can be cancelled through the model's guards
+# (`is_cancellable`, `cancel_deadline`, `can_cancel()`); the service checks again.
 
 
 def outcome_message(enrolment: Enrolment) -> str:
@@ -121,9 +111,6 @@ def my_enrolments(request, region_slug):
     page = Paginator(selectors.enrolment_list_for_employee(employee=employee), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    today = timezone.localdate()
-    for enrolment in page.object_list:
-        _cancel_info(enrolment, today)
     return render(
         request,
         "training/enrolment/my_list.html",
@@ -143,7 +130,6 @@ def _my_enrolment(request, enrolment_id) -> Enrolment:
 @region_employee_required
 def my_enrolment_detail(request, region_slug, enrolment_id):
     enrolment = _my_enrolment(request, enrolment_id)
-    _cancel_info(enrolment, timezone.localdate())
     sessions = selectors.enrolment_sessions_with_attendance(enrolment=enrolment)
     return render(
         request,
@@ -160,7 +146,6 @@ def my_enrolment_detail(request, region_slug, enrolment_id):
 @region_employee_required
 def my_enrolment_cancel(request, region_slug, enrolment_id):
     enrolment = _my_enrolment(request, enrolment_id)
-    _cancel_info(enrolment, timezone.localdate())
     form = CancelForm(request.POST if request.method == "POST" else None, reason_required=False)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.spreadsheets import csv_safe
 from kompetensi.views import paginate, query_without_page
 from regions.permissions import region_admin_required
 from training.forms.enrolment import BulkEnrolForm, CancelForm
@@ -21,8 +22,6 @@ from training.services import completion
 from training.services import enrolment as services
 
 S = Enrolment.Status
-CANCELLABLE = (S.REQUESTED, S.WAITLISTED, S.CONFIRMED)
-CLOSED_OFFERING = (Offering.Status.COMPLETED, Offering.Status.CANCELLED)
 
 
 def _get_offering(request, offering_id) -> Offering:
@@ -82,8 +81,6 @@ def offering_participants(request, region_slug, offering_id):
             "seats": selectors.offering_seat_summary(offering=offering),
             "sessions": list(offering_sessions(offering=offering)),
             "badges": selectors.STATUS_BADGES,
-            "cancellable": CANCELLABLE,
-            "is_closed": offering.status in CLOSED_OFFERING,
             "query": query_without_page(request),
         },
     )
@@ -103,12 +100,6 @@ CSV_HEADER = [
     "Kehadiran (%)",
     "JP diperoleh",
 ]
-
-
-def _csv_safe(value) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _local(value) -> str:
@@ -133,7 +124,7 @@ def offering_participants_csv(request, region_slug, offering_id):
     ):
         writer.writerow(
             [
-                _csv_safe(value)
+                csv_safe(value)
                 for value in (
                     e.employee.nip,
                     e.employee.name,
@@ -229,8 +220,6 @@ def enrolment_admin_detail(request, region_slug, enrolment_id):
             "enrolment": enrolment,
             "history": selectors.enrolment_history(enrolment=enrolment),
             "badges": selectors.STATUS_BADGES,
-            "can_cancel": enrolment.status in CANCELLABLE
-            and enrolment.offering.status not in CLOSED_OFFERING,
             "form": CancelForm(),
         },
     )
@@ -298,8 +287,7 @@ def session_attendance(request, region_slug, session_id):
             "neighbours": selectors.session_neighbours(session=session),
             "rows": rows,
             "present_count": sum(1 for r in rows if r.present),
-            "editable": session.status != Session.Status.CANCELLED
-            and offering.status not in CLOSED_OFFERING,
+            "editable": session.status != Session.Status.CANCELLED and not offering.is_closed,
             "badges": selectors.STATUS_BADGES,
         },
     )
@@ -347,7 +335,7 @@ def offering_complete(request, region_slug, offering_id):
             "total_sessions": total_sessions,
             "will_complete": sum(1 for r in rows if r.attended),
             "will_fail": sum(1 for r in rows if not r.attended),
-            "leftovers": counts[S.REQUESTED] + counts[S.WAITLISTED],
+            "leftovers": sum(counts[status] for status in Enrolment.WAITING_STATUSES),
             "is_completed": offering.status == Offering.Status.COMPLETED,
             "is_cancelled": offering.status == Offering.Status.CANCELLED,
             "not_finished": not completion.offering_can_complete_today(offering=offering),
