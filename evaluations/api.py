@@ -23,11 +23,11 @@ from kompetensi.api.schema import (
     page_serializer,
 )
 from regions.api_auth import RegionResourceView
-from training.models import Enrolment, Offering
+from training.models import Offering
+from training.seats import seats_taken_count
 from training.selectors.filters import offering_filter
 
 L = gettext_lazy
-SEATED = Enrolment.SEAT_STATUSES
 
 
 class EvaluationProgrammeDoc(serializers.Serializer):
@@ -90,7 +90,7 @@ class EvaluationBase(RegionResourceView):
             enrolments__pre_test_score__isnull=False, enrolments__post_test_score__isnull=False
         )
         return Offering.objects.annotate(
-            n_enrolled=Count("enrolments", filter=Q(enrolments__status__in=SEATED)),
+            n_enrolled=seats_taken_count("enrolments"),
             n_completed=Count("enrolments", filter=Q(enrolments__status="completed")),
             n_no_show=Count("enrolments", filter=Q(enrolments__status="no_show")),
             n_tested=Count("enrolments", filter=both),
