@@ -9,7 +9,7 @@ class RegionsConfig(AppConfig):
 
     def ready(self):
         # Registers the notification channel system check.
-        from . import notification_channels  # noqa: F401
+        from . import notifications  # noqa: F401
         from .schedules import create_default_schedules
 
         post_migrate.connect(

@@ -37,8 +37,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scope
 
+# Training's jobs still live here, and so their kind enum is training's.
+from training.notifications import Kind
+
 from .models import Employee, Membership, Notification, Region
-from .notifications import Kind, deliveries_sweep, notify_once, region_path
+from .notifications import deliveries_sweep, notify_once, region_path
 
 logger = logging.getLogger(__name__)
 

@@ -113,3 +113,11 @@ def employee_supervisor_choices(
     if exclude is not None and exclude.pk:
         qs = qs.exclude(pk=exclude.pk)
     return qs
+
+
+def employee_email(employee: Employee) -> str:
+    """The address to mail an employee at: their own, else their login's."""
+    if employee.email:
+        return employee.email
+    user = employee.user if employee.user_id else None
+    return (user.email or "") if user else ""

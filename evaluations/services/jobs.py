@@ -34,9 +34,11 @@ from django_scopes import scope, scopes_disabled
 
 from regions import imports
 from regions.models import Region
+from regions.notifications import notify
 
 from .. import exports
 from ..models import BackgroundJob
+from ..notifications import Kind
 from . import reports
 
 logger = logging.getLogger(__name__)
@@ -308,8 +310,6 @@ def _notify_ready(job: BackgroundJob) -> None:
     employee = getattr(job.created_by, "employee", None) if job.created_by else None
     if employee is None or employee.region_id != job.region_id:
         return
-    from regions.notifications import Kind, notify
-
     notify(
         recipient=employee,
         kind=Kind.REPORT_READY,

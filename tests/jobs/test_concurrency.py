@@ -12,9 +12,10 @@ from django_scopes import scope
 
 from regions.jobs import session_reminders
 from regions.models import Notification, NotificationDelivery
-from regions.notifications import Kind, delivery_send, notify
+from regions.notifications import delivery_send, notify
 from tests.factories import EmployeeFactory
 from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from training.notifications import Kind
 
 pytestmark = [
     pytest.mark.postgres,

@@ -11,7 +11,6 @@ from django_scopes import scope, scopes_disabled
 
 from regions.jobs import jp_target_alerts, pending_approvals, session_reminders, window_closing
 from regions.models import Employee, Notification
-from regions.notifications import Kind
 from regions.schedules import DEFAULT_SCHEDULES, ensure_default_schedules
 from tests.factories import EmployeeFactory
 from tests.factories_training import (
@@ -21,6 +20,7 @@ from tests.factories_training import (
     development_form,
 )
 from training.models import DevelopmentRecord, Enrolment, Offering, OfferingUnitQuota, Session
+from training.notifications import Kind
 
 S = Enrolment.Status
 

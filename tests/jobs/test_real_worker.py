@@ -32,12 +32,13 @@ from django_scopes import scope
 
 from kompetensi.celery import app
 from regions.models import Notification, NotificationDelivery
-from regions.notification_channels import SLOW_CHANNEL_ENV
-from regions.notifications import Kind, broker_backoff_reset, notify
+from regions.notifications import broker_backoff_reset, notify
+from regions.notifications.channels import SLOW_CHANNEL_ENV
 from regions.tasks import session_reminders, sweep_deliveries
 from tests.factories import EmployeeFactory
 from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
 from training.models import Enrolment
+from training.notifications import Kind
 
 pytestmark = [
     pytest.mark.postgres,

@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from regions.models import Region, Unit
-from regions.notifications import Kind, notify
+from regions.notifications import notify
 from training.models import (
     Competency,
     DevelopmentForm,
@@ -36,6 +36,7 @@ from training.models import (
     Session,
     Speaker,
 )
+from training.notifications import Kind
 from training.services.history import history_record
 
 # Enrolments whose holders are told about changes and cancelled with their offering.

@@ -46,8 +46,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Employee
-from regions.notifications import Kind, notify
+from regions.notifications import notify
 from training.models import Enrolment, Offering, OfferingUnitQuota, Program
+from training.notifications import Kind
 from training.services.history import history_record
 
 S = Enrolment.Status
