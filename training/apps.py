@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,17 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         """Plug training into the registries of the layers below it."""
+        from kompetensi.jobs import register_job
         from regions.notifications import register_kinds
 
-        from . import notifications
+        from . import jobs, notifications
+        from .schedules import create_default_schedules
 
         register_kinds(*notifications.KINDS)
+        register_job("reminders", jobs.session_reminders)
+        register_job("approvals", jobs.pending_approvals)
+        register_job("window-closing", jobs.window_closing)
+        register_job("jp-alerts", jobs.jp_target_alerts)
+        post_migrate.connect(
+            create_default_schedules, sender=self, dispatch_uid="training_default_schedules"
+        )

@@ -10,8 +10,8 @@
   than the stale limit (longer than the send task's hard time limit, so its worker is gone)
   may be claimed again.
 - `deliveries_sweep` queues again what was never sent (the broker was down, a worker died, the
-  retries gave up) in the current region; `regions.jobs.sweep_deliveries` runs it for every
-  region.
+  retries gave up) in the current region; `sweep_deliveries` runs it for every active region
+  (regions' periodic job "sweep", beat task `regions.tasks.sweep_deliveries`).
 
 The send task is queued by its registered name: this module does not import the tasks module
 (which imports this one).
@@ -24,10 +24,13 @@ import time
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
+from django_scopes import scope
 
+from kompetensi.jobs import job_batch_size
 from kompetensi.tasks import broker_errors, resolve_task
 
 from ..models import NotificationDelivery
+from ..selectors import active_regions
 from .channels import TRANSIENT_ERRORS, SkipDelivery, get_channel
 
 logger = logging.getLogger(__name__)
@@ -165,3 +168,13 @@ def deliveries_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -
         .values_list("id", flat=True)[:batch_size]
     )
     return deliveries_enqueue(delivery_ids=ids) if ids else 0
+
+
+def sweep_deliveries(*, now=None, regions=None, batch_size=None) -> int:
+    """Queue again deliveries that were never sent (broker down, a worker lost, retries gone),
+    region by region (the periodic job "sweep")."""
+    created = 0
+    for region in active_regions(regions):
+        with scope(region=region):
+            created += deliveries_sweep(now=now, batch_size=job_batch_size(batch_size))
+    return created

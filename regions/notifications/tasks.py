@@ -1,11 +1,11 @@
-"""The Celery task that sends one notification delivery. Thin: it finds the delivery's region,
-runs `delivery.delivery_send` in its scope, and retries transient failures with exponential
-back-off.
+"""Celery tasks of notification delivery. Thin: `send_delivery` finds the delivery's region,
+runs `delivery.delivery_send` in its scope and retries transient failures with exponential
+back-off; `sweep_deliveries` (beat, every 2 minutes) runs the periodic job "sweep".
 
-It acknowledges late and is rejected (requeued) when its worker process dies, so a killed
-worker loses nothing; the compare-and-swap claim makes a second run harmless. It keeps its
-name `regions.tasks.send_delivery` (messages in the broker carry it) and is imported by
-`regions.tasks`, so Celery's autodiscovery finds it.
+Both acknowledge late and are rejected (requeued) when their worker process dies, so a killed
+worker loses nothing; compare-and-swap claims make a second run harmless. They keep their
+names `regions.tasks.*` (messages in the broker and beat rows carry them) and are imported by
+`regions.tasks`, so Celery's autodiscovery finds them.
 """
 
 import logging
@@ -13,7 +13,7 @@ import logging
 from celery import shared_task
 from django_scopes import scopes_disabled
 
-from kompetensi.tasks import region_scope
+from kompetensi.tasks import periodic_job_task, region_scope
 
 from ..models import NotificationDelivery
 from .channels import TRANSIENT_ERRORS
@@ -60,3 +60,10 @@ def send_delivery(self, delivery_id: int) -> str:
             logger.warning("Delivery %s left pending after %r", delivery_id, exc)
             return "pending"
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+sweep_deliveries = periodic_job_task(
+    "regions.tasks.sweep_deliveries",
+    "sweep",
+    "Queue again notification deliveries that were never sent.",
+)
