@@ -10,16 +10,20 @@ class TrainingConfig(AppConfig):
     def ready(self):
         """Plug training into the registries of the layers below it."""
         from kompetensi.jobs import register_job
+        from regions.home import register_home_section
         from regions.notifications import register_kinds
 
         from . import jobs, notifications
         from .schedules import create_default_schedules
+        from .views.home import HOME_SECTIONS
 
         register_kinds(*notifications.KINDS)
         register_job("reminders", jobs.session_reminders)
         register_job("approvals", jobs.pending_approvals)
         register_job("window-closing", jobs.window_closing)
         register_job("jp-alerts", jobs.jp_target_alerts)
+        for section in HOME_SECTIONS:
+            register_home_section(section)
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="training_default_schedules"
         )
