@@ -10,6 +10,7 @@ class TrainingConfig(AppConfig):
     def ready(self):
         """Plug training into the registries of the layers below it."""
         from kompetensi.jobs import register_job
+        from regions.demo_loaders import DemoLoader, register_demo_loader
         from regions.home import register_home_section
         from regions.notifications import register_kinds
 
@@ -24,6 +25,13 @@ class TrainingConfig(AppConfig):
         register_job("jp-alerts", jobs.jp_target_alerts)
         for section in HOME_SECTIONS:
             register_home_section(section)
+        register_demo_loader(
+            DemoLoader(
+                label="training",
+                load="training.demo.load_training_demo",
+                prepare="training.demo.ensure_reference_data",
+            )
+        )
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="training_default_schedules"
         )
