@@ -8,10 +8,14 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Wilayah dan kepegawaian")
 
     def ready(self):
-        # Registers the notification channel system check.
-        from . import notification_channels  # noqa: F401
+        from kompetensi.jobs import register_job
+
+        # Importing the package registers the notification channel system check.
+        from .notifications.delivery import sweep_deliveries
         from .schedules import create_default_schedules
 
+        # Runs after the other apps' jobs (`run_jobs all`), as it always has.
+        register_job("sweep", sweep_deliveries, order=100)
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="regions_default_schedules"
         )
