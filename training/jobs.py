@@ -23,17 +23,9 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    DecimalField,
     F,
-    IntegerField,
     Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scope
 
@@ -47,8 +39,10 @@ from regions.notifications import region_path
 from regions.selectors import active_regions as _regions
 from regions.selectors import region_admins
 
-from .models import DevelopmentRecord, Enrolment, Offering, OfferingUnitQuota, Session
+from .models import Enrolment, Offering, Session
 from .notifications import Kind
+from .seats import with_seats
+from .selectors.records import verified_jp
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +126,7 @@ def pending_approvals(*, now=None, regions=None, batch_size=None) -> int:
                 requested_at__lt=cutoff,
                 employee__supervisor__isnull=False,
                 employee__supervisor__is_active=True,
-            ).exclude(offering__status__in=[Offering.Status.CANCELLED, Offering.Status.COMPLETED])
+            ).exclude(offering__status__in=Offering.CLOSED_STATUSES)
             groups = (
                 waiting.values(supervisor=F("employee__supervisor_id"))
                 .annotate(count=Count("id"), oldest=Min("requested_at"))
@@ -195,38 +189,15 @@ def window_closing(*, now=None, regions=None, batch_size=None) -> int:
             admins = list(region_admins(region))
             if not admins:
                 continue
-            taken = (
-                Enrolment.objects.filter(
-                    offering=OuterRef("pk"), status__in=Enrolment.SEAT_STATUSES
-                )
-                .order_by()
-                .values("offering")
-                .annotate(n=Count("id"))
-                .values("n")
-            )
-            reserved = (
-                OfferingUnitQuota.objects.filter(offering=OuterRef("pk"))
-                .order_by()
-                .values("offering")
-                .annotate(n=Sum("seats"))
-                .values("n")
-            )
-            offerings = (
+            offerings = with_seats(
                 Offering.objects.filter(
                     region=region,
                     status=Offering.Status.OPEN,
                     enrolment_closes__gte=today,
                     enrolment_closes__lte=today + dt.timedelta(days=days),
                 )
-                .select_related("program")
-                .annotate(
-                    taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
-                    capacity=F("seats")
-                    + Coalesce(Subquery(reserved, output_field=IntegerField()), 0),
-                )
-                .annotate(seats_left=F("capacity") - F("taken"))
-                .filter(seats_left__gt=0)
             )
+            offerings = offerings.select_related("program").filter(seats_left__gt=0)
             for batch in _keyset(offerings, size):
                 created += _notify_new(
                     [
@@ -239,8 +210,8 @@ def window_closing(*, now=None, regions=None, batch_size=None) -> int:
                                 "context": {
                                     "closes": offering.enrolment_closes,
                                     "seats_left": offering.seats_left,
-                                    "capacity": offering.capacity,
-                                    "taken": offering.taken,
+                                    "capacity": offering.seats_total,
+                                    "taken": offering.seats_taken,
                                 },
                             },
                         )
@@ -257,23 +228,11 @@ def window_closing(*, now=None, regions=None, batch_size=None) -> int:
 def jp_behind(*, region: Region, year: int, batch_size: int | None = None) -> Iterator[list[dict]]:
     """Active PNS of the region whose verified JP of `year` is below the region's target, in
     batches; one grouped query per batch. PPPK are not measured against the PNS minimum."""
-    zero = Value(Decimal(0), output_field=DecimalField(max_digits=8, decimal_places=2))
     rows = (
         Employee.objects.filter(
             region=region, is_active=True, employment_type=Employee.EmploymentType.PNS
         )
-        .annotate(
-            jp=Coalesce(
-                Sum(
-                    "development_records__jp",
-                    filter=Q(
-                        development_records__status=DevelopmentRecord.Status.VERIFIED,
-                        development_records__year=year,
-                    ),
-                ),
-                zero,
-            )
-        )
+        .annotate(jp=verified_jp(year=year))
         .filter(jp__lt=region.jp_target)
         .values("pk", "name", "nip", "supervisor_id", "jp")
     )
