@@ -8,8 +8,12 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluasi")
 
     def ready(self):
+        from regions.notifications import register_kinds
+
+        from . import notifications
         from .schedules import create_default_schedules
 
+        register_kinds(*notifications.KINDS)
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="evaluations_default_schedules"
         )

@@ -1,6 +1,8 @@
 """Celery tasks of reports and background jobs. Thin: they take ids, load the region, and call
-a service in its scope. Every task is idempotent (compare-and-swap claims, the unique report
-row, `emailed_at`), so a retry or a second delivery has the effect of one run.
+a service in its scope (`kompetensi.tasks.RegionTask`). Every task is idempotent
+(compare-and-swap claims, the unique report row, `emailed_at`), so a retry or a second delivery
+has the effect of one run. Tasks import services, never the other way round: a service queues
+a task by its name (`kompetensi.tasks.enqueue_on_commit`).
 """
 
 import datetime as dt
@@ -9,8 +11,8 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
-from django_scopes import scope
 
+from kompetensi.tasks import RegionTask
 from regions.models import Region
 
 from . import selectors
@@ -64,7 +66,7 @@ def generate_monthly_reports(period: str | None = None) -> int:
 
 @shared_task(
     name="evaluations.tasks.generate_region_report",
-    bind=True,
+    base=RegionTask,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(OperationalError, OSError),
@@ -76,11 +78,8 @@ def generate_monthly_reports(period: str | None = None) -> int:
     soft_time_limit=REPORT_TIME_LIMIT - 30,
     ignore_result=True,
 )
-def generate_region_report(self, region_id: int, period: str) -> int | None:
-    """Make (if needed) and email (once) one region's monthly report."""
-    region = Region.objects.filter(pk=region_id, is_active=True).first()
-    if region is None:
-        return None
-    with scope(region=region):
-        report = reports.monthly_report_run(region=region, period=dt.date.fromisoformat(period))
+def generate_region_report(region: Region, period: str) -> int | None:
+    """Make (if needed) and email (once) one region's monthly report. Called with the region's
+    id; an inactive or deleted region is skipped (RegionTask)."""
+    report = reports.monthly_report_run(region=region, period=dt.date.fromisoformat(period))
     return report.pk

@@ -8,21 +8,22 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Wilayah dan kepegawaian")
 
     def ready(self):
-        # Registers the notification channel system check.
+        from kompetensi.jobs import register_job
         from kompetensi.sync import install_after_migrate
 
-        from . import (
-            notification_channels,  # noqa: F401
-            sync,
-        )
+        from . import sync
+
+        # Importing the package registers the notification channel system check.
+        from .notifications.delivery import sweep_deliveries
         from .schedules import create_default_schedules
 
+        # Runs after the other apps' jobs (`run_jobs all`), as it always has.
+        register_job("sweep", sweep_deliveries, order=100)
         # Sync markers: this app's tables, and the triggers of every app after each migrate.
         sync.register()
         post_migrate.connect(
             install_after_migrate, sender=self, dispatch_uid="kompetensi_sync_install"
         )
-
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="regions_default_schedules"
         )

@@ -1,4 +1,5 @@
-"""Default beat schedules of the periodic jobs, created after `migrate` (django-celery-beat).
+"""Default beat schedules of regions' periodic jobs (the notification sweep), created after
+`migrate` (django-celery-beat). Training's jobs have theirs in `training.schedules`.
 
 A superuser sees and adjusts them in Django admin (Periodic tasks). Creation is idempotent and
 never overwrites: a job that already has a periodic task (whatever its name, schedule or
@@ -18,29 +19,6 @@ DEFAULT_SCHEDULES = {
         {"interval": (2, "minutes")},
         "Mengantrekan kembali notifikasi yang belum terkirim (broker sempat mati, worker "
         "berhenti di tengah jalan).",
-    ),
-    "regions.tasks.session_reminders": (
-        "Pengingat sesi pelatihan (H-3 dan H-1)",
-        {"crontab": {"minute": "0", "hour": "6-20"}},
-        "Mengingatkan peserta terkonfirmasi 3 hari dan 1 hari sebelum sesi dimulai.",
-    ),
-    "regions.tasks.pending_approvals": (
-        "Pengingat persetujuan pendaftaran yang tertunda",
-        {"crontab": {"minute": "30", "hour": "7"}},
-        "Mengingatkan atasan atas permohonan pendaftaran yang menunggu lebih dari N hari "
-        "(sekali seminggu per atasan).",
-    ),
-    "regions.tasks.window_closing": (
-        "Pendaftaran angkatan segera ditutup",
-        {"crontab": {"minute": "0", "hour": "8"}},
-        "Memberi tahu admin BKPSDM bila pendaftaran angkatan segera ditutup dan kursi masih "
-        "tersisa.",
-    ),
-    "regions.tasks.jp_target_alerts": (
-        "Peringatan capaian target JP",
-        {"crontab": {"minute": "15", "hour": "8"}},
-        "Sekali sebulan sejak bulan KOMPETENSI_JP_ALERT_FROM_MONTH: PNS di bawah target JP, "
-        "atasannya, dan admin BKPSDM.",
     ),
 }
 

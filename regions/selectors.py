@@ -117,6 +117,38 @@ def employee_supervisor_choices(
     return qs
 
 
+def employee_email(employee: Employee) -> str:
+    """The address to mail an employee at: their own, else their login's."""
+    if employee.email:
+        return employee.email
+    user = employee.user if employee.user_id else None
+    return (user.email or "") if user else ""
+
+
+def active_regions(regions=None) -> list[Region]:
+    """The active regions in id order (all, or those of `regions`: regions or ids), as periodic
+    jobs walk them."""
+    qs = Region.objects.filter(is_active=True).order_by("pk")
+    if regions is not None:
+        qs = qs.filter(pk__in=[getattr(r, "pk", r) for r in regions])
+    return list(qs)
+
+
+def region_admins(region: Region):
+    """Active employees of the region whose login is one of its BKPSDM admins."""
+    return (
+        Employee.objects.filter(
+            region=region,
+            is_active=True,
+            user__memberships__region=region,
+            user__memberships__role=Membership.Role.ADMIN,
+        )
+        .select_related("user")
+        .order_by("pk")
+        .distinct()
+    )
+
+
 # --- List filters (the REST API's employees and units) ----------------------------------------
 
 

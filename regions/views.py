@@ -1,9 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from training.selectors.home import home_summary
-
 from . import selectors
+from .home import home_sections, home_sections_context
 from .permissions import region_employee_required
 
 
@@ -27,9 +26,10 @@ def region_home(request, region_slug):
         context["summary"] = selectors.region_summary(region=request.region)
     if access.is_supervisor:
         context["subordinates"] = selectors.employee_subordinates(employee=access.employee)
-    if access.employee is not None or access.is_admin:
-        # Training widgets: JP progress, upcoming sessions, recommendations, work waiting.
-        context["home"] = home_summary(access=access)
+    # Other apps' widgets (training: JP progress, upcoming sessions, recommendations, work
+    # waiting), registered in their AppConfig.ready() (regions.home).
+    context.update(home_sections_context(request))
+    context["home_sections"] = home_sections()
     return render(request, "regions/home.html", context)
 
 

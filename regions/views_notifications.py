@@ -14,8 +14,8 @@ from kompetensi.views import safe_next_url
 
 from .models import Notification
 from .notifications import (
-    Kind,
     kind_icon,
+    kind_label,
     notification_mark_all_read,
     notification_mark_read,
     notification_unread_count,
@@ -40,7 +40,7 @@ def _own(request, pk) -> Notification:
 
 def _decorate(notification: Notification) -> Notification:
     notification.icon = kind_icon(notification.kind)
-    notification.label = Kind(notification.kind).label if notification.kind in Kind.values else ""
+    notification.label = kind_label(notification.kind)
     notification.about = (notification.context or {}).get("_about", "")
     return notification
 

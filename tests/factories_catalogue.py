@@ -33,7 +33,10 @@ def notified(caplog) -> set[tuple[str, int]]:
             (kind, pk) for kind, pk in Notification.objects.values_list("kind", "recipient_id")
         }
     for record in caplog.records:
-        if record.name == "regions.notifications" and str(record.msg).startswith("notify "):
+        # notify() lives in the regions.notifications package (regions.notifications.service).
+        if record.name.startswith("regions.notifications") and str(record.msg).startswith(
+            "notify "
+        ):
             pairs.add((str(record.args[0]), record.args[1]))
     return pairs
 

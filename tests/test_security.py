@@ -6,11 +6,12 @@ import pytest
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from regions.notifications import Kind, notify
+from regions.notifications import notify
 from tests.cross_region import LEAK_BUILDERS, ROUTES
 from tests.factories import EmployeeFactory, UserFactory
 from tests.factories_training import EnrolmentFactory, OfferingFactory, ProgramFactory
 from training.models import Enrolment, Program
+from training.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 S = Enrolment.Status

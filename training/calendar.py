@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from regions.models import Employee, Region
+from regions.selectors import employee_email
 
 from .models import Enrolment, Offering, Session
 
@@ -43,14 +44,6 @@ def session_uid(session: Session) -> str:
 
 def offering_uid(offering: Offering) -> str:
     return f"offering-{offering.pk}@{UID_DOMAIN}"
-
-
-def employee_email(employee: Employee) -> str:
-    """The address to mail an employee at: their own, else their login's."""
-    if employee.email:
-        return employee.email
-    user = employee.user if employee.user_id else None
-    return (user.email or "") if user else ""
 
 
 def _organizer(region: Region) -> vCalAddress:

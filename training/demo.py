@@ -17,11 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from regions.models import Employee, Membership, PositionType, Region
 from training.models import (
     Competency,
+    CompetencyLevel,
     DevelopmentForm,
     DevelopmentPlan,
     DevelopmentRecord,
@@ -35,6 +36,7 @@ from training.models import (
 )
 from training.models.catalogue import DeliveryMode
 from training.models.competencies import CompetencyType
+from training.reference_data import sync_reference_data
 from training.services import (
     catalogue,
     competencies,
@@ -562,6 +564,14 @@ def _record_and_plan(ctx, programs, by_code) -> None:
             planned_month=12,
         )
         _count(ctx, "plans")
+
+
+def ensure_reference_data() -> None:
+    """The national forms and competencies come with the migrations; make sure they are there
+    (a flushed test database, an edited dictionary) before programmes use them. Runs once
+    before the regions are loaded (`load_demo_data`)."""
+    with scopes_disabled():
+        sync_reference_data(DevelopmentForm, Competency, CompetencyLevel)
 
 
 def load_training_demo(*, region: Region, today: dt.date, stdout=None) -> dict:

@@ -32,11 +32,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope, scopes_disabled
 
+from kompetensi.tasks import enqueue_on_commit
 from regions import imports
 from regions.models import Region
+from regions.notifications import notify
 
 from .. import exports
 from ..models import BackgroundJob
+from ..notifications import Kind
 from . import reports
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ REQUEUE_AFTER = dt.timedelta(minutes=5)
 MAX_UNFINISHED_PER_USER = 3
 MAX_ATTEMPTS = 3
 MAX_STORED_ERRORS = 2000
+
+RUN_JOB_TASK = "evaluations.tasks.run_job"
 
 EMPLOYEE_IMPORT = "employee_import"
 MONTHLY_REPORT = "monthly_report"
@@ -151,10 +156,9 @@ def job_start(*, region: Region, user, kind: str, params: dict) -> BackgroundJob
 
 
 def _enqueue_on_commit(job_id: int) -> None:
-    from ..tasks import run_job
-
-    # robust: a broker outage must not fail the request; the sweep queues the job later.
-    transaction.on_commit(lambda: run_job.delay(job_id), robust=True)
+    # By name: services never import the tasks module (it imports them). A broker outage does
+    # not fail the request; `requeue_jobs` queues the job later.
+    enqueue_on_commit(RUN_JOB_TASK, job_id)
 
 
 def employee_import_start(*, region: Region, user, file) -> BackgroundJob:
@@ -308,8 +312,6 @@ def _notify_ready(job: BackgroundJob) -> None:
     employee = getattr(job.created_by, "employee", None) if job.created_by else None
     if employee is None or employee.region_id != job.region_id:
         return
-    from regions.notifications import Kind, notify
-
     notify(
         recipient=employee,
         kind=Kind.REPORT_READY,

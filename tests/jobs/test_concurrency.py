@@ -10,11 +10,12 @@ from django.db import connection
 from django.utils import timezone
 from django_scopes import scope
 
-from regions.jobs import session_reminders
 from regions.models import Notification, NotificationDelivery
-from regions.notifications import Kind, delivery_send, notify
+from regions.notifications import delivery_send, notify
 from tests.factories import EmployeeFactory
 from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from training.jobs import session_reminders
+from training.notifications import Kind
 
 pytestmark = [
     pytest.mark.postgres,

@@ -9,10 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from regions.jobs import jp_target_alerts, pending_approvals, session_reminders, window_closing
+from regions import schedules as regions_schedules
 from regions.models import Employee, Notification
-from regions.notifications import Kind
-from regions.schedules import DEFAULT_SCHEDULES, ensure_default_schedules
 from tests.factories import EmployeeFactory
 from tests.factories_training import (
     EnrolmentFactory,
@@ -20,9 +18,21 @@ from tests.factories_training import (
     SessionFactory,
     development_form,
 )
+from training import schedules as training_schedules
+from training.jobs import jp_target_alerts, pending_approvals, session_reminders, window_closing
 from training.models import DevelopmentRecord, Enrolment, Offering, OfferingUnitQuota, Session
+from training.notifications import Kind
 
 S = Enrolment.Status
+# Each app owns its schedules: regions the notification sweep, training its jobs.
+DEFAULT_SCHEDULES = {**regions_schedules.DEFAULT_SCHEDULES, **training_schedules.DEFAULT_SCHEDULES}
+
+
+def ensure_default_schedules() -> list[str]:
+    return [
+        *regions_schedules.ensure_default_schedules(),
+        *training_schedules.ensure_default_schedules(),
+    ]
 
 
 def _keys(region, kind):
@@ -307,7 +317,7 @@ def test_jp_alerts_reach_exactly_the_pns_below_target_their_supervisor_and_admin
 
 
 def test_jp_alert_selection_is_one_grouped_query_per_batch(region, team, django_assert_num_queries):
-    from regions.jobs import jp_behind
+    from training.jobs import jp_behind
 
     with scope(region=region), django_assert_num_queries(1):
         rows = [row for batch in jp_behind(region=region, year=2026) for row in batch]
@@ -336,14 +346,14 @@ def test_default_schedules_exist_and_are_never_overwritten(db):
     from django_celery_beat.models import PeriodicTask
 
     assert set(PeriodicTask.objects.values_list("task", flat=True)) >= set(DEFAULT_SCHEDULES)
-    reminders = PeriodicTask.objects.get(task="regions.tasks.session_reminders")
+    reminders = PeriodicTask.objects.get(task="training.tasks.session_reminders")
     reminders.enabled = False
     reminders.name = "Pengingat sesi (diubah superuser)"
     reminders.save()
     assert ensure_default_schedules() == []
     reminders.refresh_from_db()
     assert reminders.enabled is False
-    assert PeriodicTask.objects.filter(task="regions.tasks.session_reminders").count() == 1
+    assert PeriodicTask.objects.filter(task="training.tasks.session_reminders").count() == 1
     assert str(reminders.crontab.timezone) == "Asia/Jakarta"
 
 

@@ -32,12 +32,14 @@ from django_scopes import scope
 
 from kompetensi.celery import app
 from regions.models import Notification, NotificationDelivery
-from regions.notification_channels import SLOW_CHANNEL_ENV
-from regions.notifications import Kind, broker_backoff_reset, notify
-from regions.tasks import session_reminders, sweep_deliveries
+from regions.notifications import broker_backoff_reset, notify
+from regions.notifications.channels import SLOW_CHANNEL_ENV
+from regions.tasks import sweep_deliveries
 from tests.factories import EmployeeFactory
 from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
 from training.models import Enrolment
+from training.notifications import Kind
+from training.tasks import session_reminders
 
 pytestmark = [
     pytest.mark.postgres,
@@ -189,11 +191,7 @@ def _emails_in(*workers: Worker, notification_id: int) -> int:
 
 def _succeeded(worker: Worker, task: str) -> int:
     text = worker.text()
-    return sum(
-        1
-        for line in text.splitlines()
-        if f"Task regions.tasks.{task}[" in line and " succeeded " in line
-    )
+    return sum(1 for line in text.splitlines() if f"Task {task}[" in line and " succeeded " in line)
 
 
 def _deliveries(region, **filters):
@@ -233,7 +231,7 @@ def test_reminder_job_runs_end_to_end_and_a_second_run_sends_nothing(region, uni
 
     # The same job again (beat firing twice, a retry, a second worker): nothing new.
     session_reminders.apply_async()
-    _wait_for(lambda: _succeeded(worker, "session_reminders") == 2, what="the second run")
+    _wait_for(lambda: _succeeded(worker, session_reminders.name) == 2, what="the second run")
     time.sleep(1)  # let any (wrongly) queued delivery task reach the worker
     with scope(region=region):
         assert Notification.objects.count() == 2
@@ -296,7 +294,7 @@ def test_killed_worker_loses_nothing_and_the_email_goes_out_once(
 
     # Another sweep, and the job's own retries, send nothing more.
     sweep_deliveries.apply_async()
-    _wait_for(lambda: _succeeded(survivor, "sweep_deliveries") == 2, what="second sweep")
+    _wait_for(lambda: _succeeded(survivor, sweep_deliveries.name) == 2, what="second sweep")
     time.sleep(1)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.SENT, 2)

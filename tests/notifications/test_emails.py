@@ -10,10 +10,12 @@ from django.utils import timezone
 from django_scopes import scope
 from icalendar import Calendar
 
+from evaluations.notifications import Kind as EvaluationKind
 from regions.models import NotificationDelivery
-from regions.notifications import Kind, build_email, notify, render_message
+from regions.notifications import build_email, notify, registered_kinds, render_message
 from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
 from training.models import DevelopmentPlan, DevelopmentRecord, Enrolment, Session
+from training.notifications import Kind
 
 Status = NotificationDelivery.Status
 
@@ -285,12 +287,13 @@ def _subject_for(kind, region, employee, enrolment, sessions):
     if kind.startswith("plan"):
         with scope(region=region):
             return DevelopmentPlan.objects.create(region=region, employee=employee, year=2027)
-    if kind in (Kind.APPROVAL_PENDING, Kind.JP_TARGET_ALERT, Kind.REPORT_READY):
+    if kind in (Kind.APPROVAL_PENDING, Kind.JP_TARGET_ALERT, EvaluationKind.REPORT_READY):
         return employee
     return enrolment
 
 
-@pytest.mark.parametrize("kind", Kind.values)
+# Every registered kind: training's, evaluations' (and any an app adds later).
+@pytest.mark.parametrize("kind", [kind.key for kind in registered_kinds()])
 def test_every_kind_renders_an_indonesian_subject_body_and_link(
     kind, region, employee, enrolment, sessions, settings
 ):

@@ -9,19 +9,20 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
+from evaluations.notifications import Kind as EvaluationKind
 from kompetensi.celery import app
-from regions import notification_channels
 from regions.models import Notification, NotificationDelivery
 from regions.notifications import (
-    Kind,
     broker_backoff_reset,
     deliveries_sweep,
     delivery_send,
     notify,
 )
+from regions.notifications import channels as notification_channels
 from regions.tasks import send_delivery
 from tests.factories import EmployeeFactory
 from tests.factories_training import EnrolmentFactory
+from training.notifications import Kind
 
 Status = NotificationDelivery.Status
 
@@ -242,8 +243,8 @@ def test_unknown_kind_is_a_programming_error(region, employee):
 
 def test_empty_dedup_key_still_records(region, employee, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first = notify(recipient=employee, kind=Kind.REPORT_READY)
-        second = notify(recipient=employee, kind=Kind.REPORT_READY)
+        first = notify(recipient=employee, kind=EvaluationKind.REPORT_READY)
+        second = notify(recipient=employee, kind=EvaluationKind.REPORT_READY)
     assert first.pk != second.pk
 
 

@@ -4,10 +4,12 @@ import pytest
 from django.urls import reverse
 from django_scopes import scope
 
+from evaluations.notifications import Kind as EvaluationKind
 from regions.models import Notification
-from regions.notifications import Kind, notify
+from regions.notifications import notify
 from tests.factories import EmployeeFactory
 from tests.factories_training import EnrolmentFactory
+from training.notifications import Kind
 
 
 def _make(employee, n, kind=Kind.ENROLMENT_CONFIRMED):
@@ -61,7 +63,7 @@ def test_unread_filter(region, employee, login):
 
 
 def test_list_is_paginated_by_25(region, employee, login):
-    _make(employee, 27, kind=Kind.REPORT_READY)
+    _make(employee, 27, kind=EvaluationKind.REPORT_READY)
     client = login(employee)
     assert client.get(_url("list", region)).content.decode().count('id="notification-') == 25
     page2 = client.get(_url("list", region), {"page": 2}).content.decode()

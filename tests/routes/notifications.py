@@ -1,6 +1,7 @@
 """Region routes of notification pages (bell, list, detail, mark read)."""
 
-from regions.notifications import Kind, notify
+from regions.notifications import notify
+from training.notifications import Kind
 
 
 def build_leak(leak):

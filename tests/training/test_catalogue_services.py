@@ -12,7 +12,6 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from regions.models import Notification
-from regions.notifications import Kind
 from tests.factories import EmployeeFactory, UnitFactory
 from tests.factories_catalogue import enrol, jakarta, notified
 from tests.factories_training import (
@@ -32,6 +31,7 @@ from training.models import (
     Program,
     Session,
 )
+from training.notifications import Kind
 from training.services import catalogue as services
 from training.services import programmes
 from training.services.history import history_for

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from regions.models import Employee, Notification
-from regions.notifications import Kind
 from tests.factories import EmployeeFactory, RegionFactory
 from tests.factories_records import DevelopmentPlanFactory, DevelopmentPlanItemFactory
 from tests.factories_training import CompetencyFactory, ProgramFactory, development_form
 from training.models import Competency, DevelopmentPlan, DevelopmentPlanItem, Program
+from training.notifications import Kind
 from training.selectors.plans import plan_history, plan_summary
 from training.services import plans as services
 

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from regions.models import Employee, Notification, Tombstone
-from regions.notifications import Kind
 from tests.factories import EmployeeFactory
 from tests.factories_records import (
     DevelopmentRecordFactory,
@@ -19,6 +18,7 @@ from tests.factories_records import (
 )
 from tests.factories_training import development_form
 from training.models import DevelopmentRecord, HistoryEvent
+from training.notifications import Kind
 from training.selectors.records import record_history, record_year_summary
 from training.services import records as services
 from training.validators import sniff_evidence_kind, validate_evidence_file

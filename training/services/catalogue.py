@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from regions.models import Region, Unit
-from regions.notifications import Kind, notify
+from regions.notifications import notify
 from training.models import (
     Enrolment,
     Offering,
@@ -34,6 +34,7 @@ from training.models import (
     Session,
     Speaker,
 )
+from training.notifications import Kind
 from training.seats import general_seats_taken, lock_offering, unit_seats_taken
 from training.services.history import history_record
 from training.services.validation import FieldErrors, full_clean_fields

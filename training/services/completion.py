@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from regions.notifications import Kind, notify
+from regions.notifications import notify
 from training.models import Attendance, DevelopmentRecord, Enrolment, Offering, Session
+from training.notifications import Kind
 from training.seats import lock_offering
 from training.selectors.enrolment import attendance_rows
 from training.services.history import history_record

@@ -37,15 +37,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Employee
-from regions.notifications import Kind, notify
-from training.models import Enrolment, Offering, OfferingUnitQuota, Program
+from regions.notifications import notify
+from training.models import Enrolment, Offering, Program
+from training.notifications import Kind
 from training.seats import SeatState, lock_offering, seat_state
 from training.services.history import history_record
-
-# OfferingUnitQuota is no longer used here (training.seats counts the seats), but the import lines
-# next to `regions.notifications` stay byte-identical while another branch moves that import, so
-# both merge cleanly. Drop it, and this directive, after that merge.
-# ruff: noqa: F401
 
 S = Enrolment.Status
 

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from regions.notifications import Kind, notify
+from regions.notifications import notify
 from training.models import DevelopmentPlan, DevelopmentPlanItem, Program
+from training.notifications import Kind
 from training.services.history import history_record
 
 Status = DevelopmentPlan.Status

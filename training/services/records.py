@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Tombstone
-from regions.notifications import Kind, notify
+from regions.notifications import notify
 from training.models import DevelopmentRecord
+from training.notifications import Kind
 from training.services.history import history_record
 from training.services.jp_rules import jp_claim_check, jp_format
 from training.validators import EVIDENCE_TYPES, validate_evidence_file

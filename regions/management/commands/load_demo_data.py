@@ -1,4 +1,5 @@
-"""`manage.py load_demo_data`: the four demo regions, their units, a few hundred ASN and demo logins.
+"""`manage.py load_demo_data`: the four demo regions, their units, a few hundred ASN and demo logins,
+then each region's data of the other apps (their loaders, see `regions.demo_loaders`).
 
 Safe to run again: what exists (region by slug, unit by code, employee by NIP) is kept, and the
 second run creates nothing and prints the same logins.
@@ -9,12 +10,13 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from regions import demo
-from training.demo import load_training_demo
-from training.models import Competency, CompetencyLevel, DevelopmentForm
-from training.reference_data import sync_reference_data
+from regions.demo_loaders import demo_loaders
+
+
+def _summary(created: dict) -> str:
+    return ", ".join(f"{what} +{count}" for what, count in created.items()) or "nothing new"
 
 
 class Command(BaseCommand):
@@ -27,24 +29,26 @@ class Command(BaseCommand):
         started = time.monotonic()
         logins = []
         today = timezone.localdate()
-        # The national forms and competencies come with the migrations; make sure they are
-        # there (a flushed test database, an edited dictionary) before programmes use them.
-        with scopes_disabled():
-            sync_reference_data(DevelopmentForm, Competency, CompetencyLevel)
+        loaders = demo_loaders()
+        for loader in loaders:
+            loader.run_prepare()
         for plan in demo.build_plans():
             try:
                 result = demo.load_region(plan)
-                training = load_training_demo(region=result.region, today=today)
+                loaded = [
+                    (loader.label, loader.run_load(region=result.region, today=today))
+                    for loader in loaders
+                ]
             except ValidationError as exc:
                 raise CommandError(f"{plan.spec.name}: {'; '.join(exc.messages)}") from exc
             logins += result.logins
-            self.stdout.write(
-                f"{result.region.name:<13} "
-                f"{'created' if result.regions_created else 'exists '}  "
-                f"units +{result.units_created} (kept {result.units_existing})  "
-                f"employees +{result.employees_created} (kept {result.employees_existing})  "
-                f"training: {', '.join(f'{k} +{v}' for k, v in training.items()) or 'nothing new'}"
-            )
+            columns = [
+                f"{result.region.name:<13} {'created' if result.regions_created else 'exists '}",
+                f"units +{result.units_created} (kept {result.units_existing})",
+                f"employees +{result.employees_created} (kept {result.employees_existing})",
+                *(f"{label}: {_summary(created)}" for label, created in loaded),
+            ]
+            self.stdout.write("  ".join(columns))
         viewer, _created = demo.load_national_viewer()
         logins.append(viewer)
         self.stdout.write(

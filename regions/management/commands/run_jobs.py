@@ -4,32 +4,37 @@
     manage.py run_jobs approvals window-closing
     manage.py run_jobs all --region semarang
 
-Safe to run at any time and as often as wanted: every message has a deduplication key, so
-nothing is sent twice. Without a broker, deliveries are sent right here; with one, the worker
+The jobs are those the apps register with `kompetensi.jobs` (training: reminders, approvals,
+window-closing, jp-alerts; regions: sweep). Safe to run at any time and as often as wanted:
+every message has a deduplication key, so nothing is sent twice. Without a broker, deliveries are sent right here; with one, the worker
 sends them.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from regions.jobs import JOBS, run_job
+from kompetensi.jobs import registered_jobs, run_job
 from regions.models import Region
 
 
 class Command(BaseCommand):
-    help = "Run periodic jobs synchronously: " + ", ".join([*JOBS, "all"])
+    @property
+    def help(self):
+        return "Run periodic jobs synchronously: " + ", ".join([*registered_jobs(), "all"])
 
     def add_arguments(self, parser):
-        parser.add_argument("jobs", nargs="+", metavar="job", help=", ".join([*JOBS, "all"]))
+        choices = ", ".join([*registered_jobs(), "all"])
+        parser.add_argument("jobs", nargs="+", metavar="job", help=choices)
         parser.add_argument(
             "--region", action="append", dest="regions", metavar="SLUG", help="Only this region."
         )
 
     def handle(self, *args, jobs, regions=None, **options):
-        names = list(JOBS) if "all" in jobs else jobs
-        unknown = [name for name in names if name not in JOBS]
+        known = registered_jobs()
+        names = list(known) if "all" in jobs else jobs
+        unknown = [name for name in names if name not in known]
         if unknown:
             raise CommandError(
-                f"Unknown job(s): {', '.join(unknown)}. Choose from: {', '.join([*JOBS, 'all'])}."
+                f"Unknown job(s): {', '.join(unknown)}. Choose from: {', '.join([*known, 'all'])}."
             )
         selected = None
         if regions:

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0003_sync_marker'),
-        ('training', '0002_reference_data'),
+        ('training', '0003_periodic_task_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

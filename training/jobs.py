@@ -1,10 +1,12 @@
-"""Periodic jobs: reminders and alerts that nobody triggers by hand.
+"""Training's periodic jobs: reminders and alerts that nobody triggers by hand.
 
 Each job walks the active regions one at a time, inside `scope(region=...)`, in bounded
 batches (keyset pagination on the primary key), and records each message through `notify()`
 with a deduplication key per period. Running a job twice, retrying it, or two workers running
-it at once therefore sends nothing twice. Beat runs them through `regions.tasks`;
-`manage.py run_jobs` runs them in-process.
+it at once therefore sends nothing twice. They are registered with `kompetensi.jobs` in
+`TrainingConfig.ready()` (names: reminders, approvals, window-closing, jp-alerts); beat runs
+them through `training.tasks` (default schedules: `training.schedules`); `manage.py run_jobs`
+runs them in-process.
 
 Settings (read with defaults):
 - `KOMPETENSI_APPROVAL_REMINDER_DAYS` (3): a request waiting longer is reminded, weekly.
@@ -16,29 +18,31 @@ Settings (read with defaults):
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import transaction
 from django.db.models import (
     Count,
-    DecimalField,
     F,
-    IntegerField,
     Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scope
 
-from .models import Employee, Membership, Notification, Region
-from .notifications import Kind, deliveries_sweep, notify_once, region_path
+# The shared job helpers under the names this module's code has always used.
+from kompetensi.jobs import int_setting as _setting
+from kompetensi.jobs import job_batch_size as _batch_size
+from kompetensi.jobs import keyset as _keyset
+from regions.models import Employee, Region
+from regions.notifications import notify_new as _notify_new
+from regions.notifications import region_path
+from regions.selectors import active_regions as _regions
+from regions.selectors import region_admins
+
+from .models import Enrolment, Offering, Session
+from .notifications import Kind
+from .seats import with_seats
+from .selectors.records import verified_jp
 
 logger = logging.getLogger(__name__)
 
@@ -48,71 +52,6 @@ REMINDER_LEADS = (
     ("1d", dt.timedelta(0), dt.timedelta(days=1)),
 )
 SUMMARY_ITEMS = 20
-
-
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
-def _batch_size(batch_size: int | None) -> int:
-    return batch_size or _setting("KOMPETENSI_JOB_BATCH_SIZE", 500)
-
-
-def _regions(regions=None) -> list[Region]:
-    qs = Region.objects.filter(is_active=True).order_by("pk")
-    if regions is not None:
-        qs = qs.filter(pk__in=[getattr(r, "pk", r) for r in regions])
-    return list(qs)
-
-
-def _keyset(qs, batch_size: int, key: str = "pk") -> Iterator[list]:
-    """Batches of a queryset ordered by `key`, each one query, never the whole table."""
-    last = None
-    while True:
-        page = qs if last is None else qs.filter(**{f"{key}__gt": last})
-        batch = list(page.order_by(key)[:batch_size])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1][key] if isinstance(batch[-1], dict) else getattr(batch[-1], key)
-        if len(batch) < batch_size:
-            return
-
-
-def _notify_new(items: list[tuple[str, dict]]) -> int:
-    """notify() each (dedup_key, kwargs) not recorded yet, in one transaction per batch, so
-    deliveries are queued when the batch commits. Returns how many this call recorded (a
-    concurrent run of the same job records the others)."""
-    if not items:
-        return 0
-    known = set(
-        Notification.objects.filter(dedup_key__in=[key for key, _ in items]).values_list(
-            "dedup_key", flat=True
-        )
-    )
-    created = 0
-    with transaction.atomic():
-        for key, kwargs in items:
-            if key in known:
-                continue
-            _notification, new = notify_once(dedup_key=key, **kwargs)
-            created += new
-    return created
-
-
-def region_admins(region: Region):
-    """Active employees of the region whose login is one of its BKPSDM admins."""
-    return (
-        Employee.objects.filter(
-            region=region,
-            is_active=True,
-            user__memberships__region=region,
-            user__memberships__role=Membership.Role.ADMIN,
-        )
-        .select_related("user")
-        .order_by("pk")
-        .distinct()
-    )
 
 
 # --- Session reminders -------------------------------------------------------------------------
@@ -125,8 +64,6 @@ def session_reminders(*, now=None, regions=None, batch_size=None) -> int:
     it starts in (now, now + 1 day]; run hourly, each participant gets each reminder once.
     Cancelled sessions, cancelled offerings and enrolments that are not confirmed are skipped.
     """
-    from training.models import Enrolment, Offering, Session
-
     now = now or timezone.now()
     size = _batch_size(batch_size)
     created = 0
@@ -174,8 +111,6 @@ def session_reminders(*, now=None, regions=None, batch_size=None) -> int:
 def pending_approvals(*, now=None, regions=None, batch_size=None) -> int:
     """Supervisors with enrolment requests waiting longer than N days get one reminder a week
     listing them (oldest first)."""
-    from training.models import Enrolment, Offering
-
     now = now or timezone.now()
     size = _batch_size(batch_size)
     days = _setting("KOMPETENSI_APPROVAL_REMINDER_DAYS", 3)
@@ -191,7 +126,7 @@ def pending_approvals(*, now=None, regions=None, batch_size=None) -> int:
                 requested_at__lt=cutoff,
                 employee__supervisor__isnull=False,
                 employee__supervisor__is_active=True,
-            ).exclude(offering__status__in=[Offering.Status.CANCELLED, Offering.Status.COMPLETED])
+            ).exclude(offering__status__in=Offering.CLOSED_STATUSES)
             groups = (
                 waiting.values(supervisor=F("employee__supervisor_id"))
                 .annotate(count=Count("id"), oldest=Min("requested_at"))
@@ -245,8 +180,6 @@ def pending_approvals(*, now=None, regions=None, batch_size=None) -> int:
 def window_closing(*, now=None, regions=None, batch_size=None) -> int:
     """Tell a region's admins, once per offering, that an open offering's enrolment window
     closes within N days while seats are still free."""
-    from training.models import Enrolment, Offering, OfferingUnitQuota
-
     today = timezone.localdate(now or timezone.now())
     size = _batch_size(batch_size)
     days = _setting("KOMPETENSI_WINDOW_CLOSING_DAYS", 3)
@@ -256,38 +189,15 @@ def window_closing(*, now=None, regions=None, batch_size=None) -> int:
             admins = list(region_admins(region))
             if not admins:
                 continue
-            taken = (
-                Enrolment.objects.filter(
-                    offering=OuterRef("pk"), status__in=Enrolment.SEAT_STATUSES
-                )
-                .order_by()
-                .values("offering")
-                .annotate(n=Count("id"))
-                .values("n")
-            )
-            reserved = (
-                OfferingUnitQuota.objects.filter(offering=OuterRef("pk"))
-                .order_by()
-                .values("offering")
-                .annotate(n=Sum("seats"))
-                .values("n")
-            )
-            offerings = (
+            offerings = with_seats(
                 Offering.objects.filter(
                     region=region,
                     status=Offering.Status.OPEN,
                     enrolment_closes__gte=today,
                     enrolment_closes__lte=today + dt.timedelta(days=days),
                 )
-                .select_related("program")
-                .annotate(
-                    taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
-                    capacity=F("seats")
-                    + Coalesce(Subquery(reserved, output_field=IntegerField()), 0),
-                )
-                .annotate(seats_left=F("capacity") - F("taken"))
-                .filter(seats_left__gt=0)
             )
+            offerings = offerings.select_related("program").filter(seats_left__gt=0)
             for batch in _keyset(offerings, size):
                 created += _notify_new(
                     [
@@ -300,8 +210,8 @@ def window_closing(*, now=None, regions=None, batch_size=None) -> int:
                                 "context": {
                                     "closes": offering.enrolment_closes,
                                     "seats_left": offering.seats_left,
-                                    "capacity": offering.capacity,
-                                    "taken": offering.taken,
+                                    "capacity": offering.seats_total,
+                                    "taken": offering.seats_taken,
                                 },
                             },
                         )
@@ -318,25 +228,11 @@ def window_closing(*, now=None, regions=None, batch_size=None) -> int:
 def jp_behind(*, region: Region, year: int, batch_size: int | None = None) -> Iterator[list[dict]]:
     """Active PNS of the region whose verified JP of `year` is below the region's target, in
     batches; one grouped query per batch. PPPK are not measured against the PNS minimum."""
-    from training.models import DevelopmentRecord
-
-    zero = Value(Decimal(0), output_field=DecimalField(max_digits=8, decimal_places=2))
     rows = (
         Employee.objects.filter(
             region=region, is_active=True, employment_type=Employee.EmploymentType.PNS
         )
-        .annotate(
-            jp=Coalesce(
-                Sum(
-                    "development_records__jp",
-                    filter=Q(
-                        development_records__status=DevelopmentRecord.Status.VERIFIED,
-                        development_records__year=year,
-                    ),
-                ),
-                zero,
-            )
-        )
+        .annotate(jp=verified_jp(year=year))
         .filter(jp__lt=region.jp_target)
         .values("pk", "name", "nip", "supervisor_id", "jp")
     )
@@ -460,30 +356,3 @@ def jp_target_alerts(*, now=None, regions=None, batch_size=None) -> int:
                     ]
                 )
     return created
-
-
-# --- Delivery sweep ----------------------------------------------------------------------------
-
-
-def sweep_deliveries(*, now=None, regions=None, batch_size=None) -> int:
-    """Queue again deliveries that were never sent (broker down, a worker lost, retries gone)."""
-    created = 0
-    for region in _regions(regions):
-        with scope(region=region):
-            created += deliveries_sweep(now=now, batch_size=_batch_size(batch_size))
-    return created
-
-
-JOBS: dict[str, Callable[..., int]] = {
-    "reminders": session_reminders,
-    "approvals": pending_approvals,
-    "window-closing": window_closing,
-    "jp-alerts": jp_target_alerts,
-    "sweep": sweep_deliveries,
-}
-
-
-def run_job(name: str, **kwargs) -> int:
-    result = JOBS[name](**kwargs)
-    logger.info("job %s: %s", name, result)
-    return result
