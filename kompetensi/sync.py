@@ -120,18 +120,26 @@ class Horizon:
         return q
 
 
+def horizon_sql(vendor: str) -> tuple[str, str, str]:
+    """SQL of the horizon, the reading transaction's own id and the epoch, as scalar
+    subqueries: inside a list's own SELECT each is computed once (an InitPlan on PostgreSQL)
+    from the statement's snapshot, so the page and its horizon come from one snapshot."""
+    epoch = f"(SELECT epoch FROM {CLOCK_TABLE} WHERE id = 1)"
+    if vendor == "postgresql":
+        return (
+            "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)",
+            "(SELECT pg_current_xact_id_if_assigned()::text::bigint)",
+            epoch,
+        )
+    return f"(SELECT value + 1 FROM {CLOCK_TABLE} WHERE id = 1)", "(SELECT NULL)", epoch
+
+
 def horizon(using: str = "default") -> Horizon:
     """The horizon as of now (one query). Read it *before* the rows it bounds."""
     connection = connections[using]
+    value, own, epoch = horizon_sql(connection.vendor)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-                "pg_current_xact_id_if_assigned()::text::bigint, "
-                f"(SELECT epoch FROM {CLOCK_TABLE} WHERE id = 1)"
-            )
-        else:
-            cursor.execute(f"SELECT value + 1, NULL, epoch FROM {CLOCK_TABLE} WHERE id = 1")
+        cursor.execute(f"SELECT {value}, {own}, {epoch}")
         value, own, epoch = cursor.fetchone()
     return Horizon(value=int(value), own=None if own is None else int(own), epoch=int(epoch or 0))
 

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from kompetensi.api.columns import utc
-from kompetensi.api.pagination import Keyset
+from kompetensi.api.pagination import TAIL, Keyset
 from kompetensi.api.params import (
     Param,
     cursor_param,
@@ -28,7 +28,6 @@ from kompetensi.api.schema import (
     error_responses,
     page_serializer,
 )
-from kompetensi.sync import horizon
 
 from .api_auth import RegionApiView, RegionResourceView
 from .models import Employee, Golongan, PositionType, Region, Tombstone, Unit
@@ -271,7 +270,7 @@ TOMBSTONE_PARAMS = [
 
 class DeletedListView(RegionResourceView):
     keyset = Keyset("deleted", since_field="deleted_at")
-    columns = ("object_id", "resource", "deleted_at", "sync_marker", "id")
+    columns = ("object_id", "resource", "deleted_at", "id")
     params = TOMBSTONE_PARAMS
 
     def base_queryset(self):
@@ -279,21 +278,21 @@ class DeletedListView(RegionResourceView):
 
     def list(self, request):
         q = self.query(request)
-        queryset = Tombstone.objects.filter(resource=q["resource"])
-        now = horizon(using=queryset.db)
-        queryset = self.keyset.apply(queryset, cursor=q["cursor"], since=q["since"], horizon=now)
+        queryset = Keyset.with_horizon(Tombstone.objects.filter(resource=q["resource"]))
+        queryset, position = self.keyset.apply(queryset, cursor=q["cursor"], since=q["since"])
         size = q["page_size"]
-        rows = list(queryset.values_list(*self.columns)[: size + 1])
+        rows = list(queryset.values_list(*self.columns, *TAIL)[: size + 1])
         return Response(
             self.keyset.page(
                 request,
                 rows,
                 page_size=size,
-                key_of=lambda r: (r[3], r[4]),
+                key_of=lambda r: (r[4], r[3]),
                 build=lambda rows: [
                     {"resource": r[1], "id": r[0], "deleted_at": r[2]} for r in rows
                 ],
-                horizon=now,
+                position=position,
+                using=queryset.db,
             )
         )
 

@@ -21,10 +21,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kompetensi.sync import MARKER, horizon
-
 from . import errors
 from .errors import ApiError
+from .pagination import TAIL, Keyset, decode_cursor
 from .params import MAX_BIGINT, Param, check_format, parse_query
 from .renderers import ApiContentNegotiation, ORJSONRenderer, dumps
 
@@ -112,8 +111,8 @@ class ResourceView(ApiView):
     serializers. Subclasses set `keyset`, `fields` (pairs of output key and `values_list`
     argument; the id first), `base_queryset()` and `filter_queryset()`; `get()` calls `list()`
     or `retrieve()`. Each row becomes `dict(zip(keys, row))`: built in C, like the raw floor.
-    The sync marker is fetched as each row's last column (for the cursor) and left out of
-    the result by that zip. (Views with another shape set `columns` and `build()`.)"""
+    Every row read also ends with the keyset's `TAIL` (sync marker and horizon), which that
+    zip leaves out. (Views with another shape set `columns` and `build()`.)"""
 
     keyset = None
     fields: tuple = ()
@@ -134,11 +133,11 @@ class ResourceView(ApiView):
 
     def build(self, rows: list) -> list:
         keys = self.keys
-        return [dict(zip(keys, row)) for row in rows]  # noqa: B905 - the marker is dropped
+        return [dict(zip(keys, row)) for row in rows]  # noqa: B905 - the tail is dropped
 
     def values_queryset(self):
-        """`base_queryset().values_list(*columns, sync_marker)`, built once per view and
-        tenant per process.
+        """`base_queryset().values_list(*columns, *TAIL)`, built once per view and tenant per
+        process.
 
         Setting up 30-odd columns across five joins costs more Python than the rest of a
         page request together; the built queryset (made inside the tenant's scope, so it
@@ -147,24 +146,52 @@ class ResourceView(ApiView):
         key = (type(self), self.tenant_key)
         queryset = _VALUES_QUERYSETS.get(key)
         if queryset is None:
-            queryset = self.base_queryset().values_list(*self.columns, MARKER)
+            queryset = Keyset.with_horizon(self.base_queryset()).values_list(*self.columns, *TAIL)
             _VALUES_QUERYSETS[key] = queryset
         return queryset.all()
 
     def list(self, request):
         q = self.query(request)
-        queryset = self.filter_queryset(self.values_queryset(), q)
-        now = horizon(using=queryset.db)
-        queryset = self.keyset.apply(
-            queryset, cursor=q.get("cursor"), since=q.get("updated_since"), horizon=now
-        )
-        size = q["page_size"]
-        rows = fetch_rows(queryset[: size + 1])
+        size, cursor = q["page_size"], q.get("cursor")
+        queryset = self.values_queryset()
+        using = queryset.db
+        if _plain_pull(q) and connections[using].vendor == "postgresql":
+            rows, position = self._plain_page(queryset, size=size, cursor=cursor)
+        else:
+            queryset, position = self.keyset.apply(
+                self.filter_queryset(queryset, q), cursor=cursor, since=q.get("updated_since")
+            )
+            rows = fetch_rows(queryset[: size + 1])
         return Response(
             self.keyset.page(
-                request, rows, page_size=size, key_of=_marker_and_id, build=self.build, horizon=now
+                request,
+                rows,
+                page_size=size,
+                key_of=_marker_and_id,
+                build=self.build,
+                position=position,
+                using=using,
             )
         )
+
+    def _plain_page(self, queryset, *, size: int, cursor: str | None):
+        """A page of the plain sync pull (no filter but the cursor), the hot path of every
+        client: its SQL is compiled once per view, tenant and page size, and only the cursor's
+        two values change from page to page (building and compiling the query would cost
+        about as much as the rest of the request)."""
+        key = (type(self), self.tenant_key, queryset.db, size, bool(cursor))
+        compiled = _PLAIN_SQL.get(key)
+        if compiled is None:
+            compiled = _PLAIN_SQL[key] = _compile_plain(self.keyset, queryset, size, bool(cursor))
+        sql, template, at_marker, at_pk = compiled
+        params = list(template)
+        position = None
+        if cursor:
+            position = decode_cursor(self.keyset.resource, cursor)
+            params[at_marker], params[at_pk] = position[1], position[2]
+        with connections[queryset.db].cursor() as db:
+            db.execute(sql, params)
+            return db.fetchall(), position
 
     def retrieve(self, request, pk: int):
         parse_query(request, [])
@@ -175,6 +202,30 @@ class ResourceView(ApiView):
 
 
 _VALUES_QUERYSETS: dict = {}
+_PLAIN_SQL: dict = {}
+# Stand-ins for the cursor's values while a plain pull's SQL is compiled (then found in the
+# parameters by value: nothing else in such a query is a negative number).
+_AT_MARKER, _AT_PK = -7_777_777_777_771, -7_777_777_777_773
+
+
+def _plain_pull(q: dict) -> bool:
+    """No parameter but the cursor and the page size (False is a filter value: `active=false`)."""
+    return all(
+        value is None or value == "" or value == []
+        for name, value in q.items()
+        if name not in ("cursor", "page_size")
+    )
+
+
+def _compile_plain(keyset, queryset, size: int, with_cursor: bool):
+    queryset, _position = keyset.apply(queryset, cursor=None, since=None)
+    if with_cursor:
+        queryset = keyset.after(queryset, _AT_MARKER, _AT_PK)
+    sql, params = queryset[: size + 1].query.sql_with_params()
+    params = list(params)
+    if not with_cursor:
+        return sql, params, None, None
+    return sql, params, params.index(_AT_MARKER), params.index(_AT_PK)
 
 
 def fetch_rows(queryset) -> list:
@@ -198,4 +249,4 @@ def fetch_rows(queryset) -> list:
 
 
 def _marker_and_id(row):
-    return row[-1], row[0]
+    return row[-4], row[0]

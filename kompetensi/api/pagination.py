@@ -24,11 +24,11 @@ import datetime as dt
 
 import orjson
 from django.db import connections
-from django.db.models import BooleanField
+from django.db.models import BigIntegerField, BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from kompetensi.sync import MARKER, Horizon
+from kompetensi.sync import MARKER, Horizon, horizon, horizon_sql
 
 from .errors import ApiError
 
@@ -62,8 +62,9 @@ def _restart_cursor() -> ApiError:
     )
 
 
-def decode_cursor(resource: str, cursor: str, *, epoch: int) -> tuple[int, int]:
-    """(marker, id) from a cursor of this list and epoch."""
+def decode_cursor(resource: str, cursor: str) -> tuple[int, int, int]:
+    """(epoch, marker, id) from a cursor of this list. The epoch is checked against the
+    database's once the page is read (`Keyset.page`)."""
     if not cursor or len(cursor) > 200:
         raise _bad_cursor()
     try:
@@ -78,13 +79,11 @@ def decode_cursor(resource: str, cursor: str, *, epoch: int) -> tuple[int, int]:
         raise _restart_cursor()
     if len(payload) != 5 or payload[1] != CURSOR_VERSION:
         raise _bad_cursor()
-    _name, _version, cursor_epoch, marker, pk = payload
-    for number in (cursor_epoch, marker, pk):
+    _name, _version, epoch, marker, pk = payload
+    for number in (epoch, marker, pk):
         if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < 2**63:
             raise _bad_cursor()
-    if cursor_epoch != epoch:
-        raise _restart_cursor()
-    return marker, pk
+    return epoch, marker, pk
 
 
 def _check_old_format(payload: list) -> None:
@@ -112,39 +111,81 @@ def _row_after(queryset, marker: int, pk: int) -> RawSQL:
     )
 
 
+# Appended to every row a list reads: the marker, then the horizon, the reading transaction's
+# own id and the marker epoch as the row's own statement saw them.
+TAIL = (MARKER, "_sync_horizon", "_sync_own", "_sync_epoch")
+
+
 class Keyset:
     """How one list pages: the resource name (in cursors) and the timestamp field that
     `updated_since` / `since` filters on ('updated_at', or 'deleted_at' for tombstones).
-    Rows are fetched with the marker as their last column (see `ResourceView`)."""
+
+    The horizon is part of the page's own statement (`with_horizon`): the filter keeps rows
+    below it and every row carries its value, so a page costs no extra query; only an empty
+    page reads the horizon on its own."""
 
     def __init__(self, resource: str, *, since_field: str = "updated_at"):
         self.resource = resource
         self.since_field = since_field
 
-    def apply(self, queryset, *, cursor: str | None, since: dt.datetime | None, horizon: Horizon):
-        """Filter and order the queryset for one page below `horizon`."""
+    @staticmethod
+    def with_horizon(queryset):
+        """The queryset annotated with the horizon columns of `TAIL` (before `values_list`)."""
+        value, own, epoch = horizon_sql(connections[queryset.db].vendor)
+        return queryset.annotate(
+            _sync_horizon=RawSQL(value, (), output_field=BigIntegerField()),
+            _sync_own=RawSQL(own, (), output_field=BigIntegerField()),
+            _sync_epoch=RawSQL(epoch, (), output_field=BigIntegerField()),
+        )
+
+    def apply(self, queryset, *, cursor: str | None, since: dt.datetime | None):
+        """Filter and order the queryset for one page below the horizon. Returns the queryset
+        and the decoded cursor (epoch, marker, id) or None."""
         if since is not None:
             queryset = queryset.filter(**{f"{self.since_field}__gte": since})
-        queryset = queryset.filter(horizon.visible())
+        value, own, _epoch = horizon_sql(connections[queryset.db].vendor)
+        visible = Q(**{f"{MARKER}__lt": RawSQL(value, ())})
+        if connections[queryset.db].vendor == "postgresql":
+            visible |= Q(**{MARKER: RawSQL(own, ())})
+        queryset = queryset.filter(visible)
+        position = None
         if cursor:
-            marker, pk = decode_cursor(self.resource, cursor, epoch=horizon.epoch)
-            queryset = queryset.filter(_row_after(queryset, marker, pk))
-        return queryset.order_by(MARKER, "pk")
+            position = decode_cursor(self.resource, cursor)
+            queryset = self.after(queryset, position[1], position[2])
+        return queryset.order_by(MARKER, "pk"), position
 
-    def page(self, request, rows: list, *, page_size: int, key_of, build, horizon: Horizon) -> dict:
+    @staticmethod
+    def after(queryset, marker: int, pk: int):
+        """Rows after the position (marker, id)."""
+        return queryset.filter(_row_after(queryset, marker, pk))
+
+    def horizon_of(self, rows: list, *, using: str) -> Horizon:
+        """The horizon the rows were read below (their tail), or read now for an empty page."""
+        if not rows:
+            return horizon(using=using)
+        value, own, epoch = rows[0][-3:]
+        return Horizon(value=int(value), own=own, epoch=int(epoch or 0))
+
+    def page(
+        self, request, rows: list, *, page_size: int, key_of, build, position, using: str
+    ) -> dict:
         """The page envelope. `rows` holds up to page_size + 1 raw rows (one extra tells
-        whether more follow); `key_of(row)` gives (marker, id) of a raw row; `build` turns the
-        list of raw rows into result items. On the last page the cursor moves to the horizon:
-        everything below it has been served (or did not match the filters)."""
+        whether more follow), each ending with `TAIL`; `key_of(row)` gives (marker, id) of a
+        raw row; `build` turns the list of raw rows into result items; `position` is the
+        decoded cursor the page started from. On the last page the cursor moves to the
+        horizon: everything below it has been served (or did not match the filters)."""
+        now = self.horizon_of(rows, using=using)
+        if position is not None and position[0] != now.epoch:
+            raise _restart_cursor()
         has_more = len(rows) > page_size
         if has_more:
             del rows[page_size:]
             key = key_of(rows[-1])
         else:
-            key = (horizon.value, 0)
+            key = (now.value, 0)
             if rows:
                 key = max(key, key_of(rows[-1]))
-        next_cursor = encode_cursor(self.resource, horizon.epoch, key)
+        next_cursor = encode_cursor(self.resource, now.epoch, key)
         next_url = None
         if has_more:
             query = request.query_params.copy()

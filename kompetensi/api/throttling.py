@@ -49,10 +49,22 @@ def _redis_cache():
     return backend if isinstance(backend, RedisCache) else None
 
 
+_scripts: dict = {}
+
+
+def _script(backend):
+    """The registered Lua script on a client of the backend's connection pool, made once per
+    pool (Django's RedisCache builds a new client object on every call; its pool is shared)."""
+    pool = backend._cache._get_connection_pool(write=True)
+    script = _scripts.get(id(pool))
+    if script is None:
+        client = backend._cache._client(connection_pool=pool)
+        script = _scripts[id(pool)] = client.register_script(GCRA_LUA)
+    return script
+
+
 class GCRAThrottle(SimpleRateThrottle):
     """A `SimpleRateThrottle` (same rates, same `get_cache_key`) decided by one Lua call."""
-
-    _scripts: dict = {}
 
     def allow_request(self, request, view):
         global _warned
@@ -68,10 +80,7 @@ class GCRAThrottle(SimpleRateThrottle):
 
         interval_ms = self.duration * 1000 / self.num_requests
         try:
-            client = backend._cache.get_client(write=True)
-            script = self._scripts.get(id(client))
-            if script is None:
-                script = self._scripts[id(client)] = client.register_script(GCRA_LUA)
+            script = _script(backend)
             allowed, wait_ms = script(
                 keys=[backend.make_and_validate_key(self.key)],
                 args=[interval_ms, self.duration * 1000],

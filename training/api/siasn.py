@@ -20,7 +20,6 @@ from kompetensi.api.params import (
 )
 from kompetensi.api.renderers import CSVRenderer, ORJSONRenderer
 from kompetensi.api.schema import READ_ERRORS, error_responses, page_serializer
-from kompetensi.sync import horizon
 from regions.api_auth import RegionResourceView
 from training.models import DevelopmentRecord
 from training.selectors.filters import record_filter_siasn
@@ -169,9 +168,7 @@ class SiasnExportView(RegionResourceView):
 
     def _csv(self, q):
         queryset = self.filter_queryset(self.base_queryset(), q)
-        queryset = self.keyset.apply(
-            queryset, cursor=None, since=q["updated_since"], horizon=horizon(using=queryset.db)
-        )
+        queryset, _position = self.keyset.apply(queryset, cursor=None, since=q["updated_since"])
         rows = queryset.values_list(*self.columns).iterator(chunk_size=2000)
         kind = self._kind
         response = StreamingHttpResponse(
