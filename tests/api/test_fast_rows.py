@@ -80,3 +80,18 @@ def test_the_compiled_plain_pull_pages_like_the_general_path(api, region, monkey
 )
 def test_only_a_pull_without_filters_takes_the_compiled_path(q, plain):
     assert base._plain_pull(q) is plain
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_prepared_statement_follows_new_and_reset_database_sessions(api, region):
+    from django.db import connection
+
+    with scopes_disabled():
+        EnrolmentFactory(region=region)
+    first = api.get("/api/v1/enrolments/").json()
+    connection.close()  # a new session: the statement is prepared again
+    assert api.get("/api/v1/enrolments/").json() == first
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # e.g. a pooler's DISCARD ALL
+    assert api.get("/api/v1/enrolments/").json() == first
