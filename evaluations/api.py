@@ -165,7 +165,9 @@ class EvaluationListView(EvaluationBase):
         summary=str(L("Ringkasan evaluasi per angkatan")),
         description=str(
             L(
-                "Jumlah peserta dan nilai pre/post-test per angkatan, urut ID angkatan. "
+                "Jumlah peserta dan nilai pre/post-test per angkatan, urut posisi "
+                "sinkronisasi dengan cursor: setiap perubahan pendaftaran atau nilai "
+                "menampilkan ulang angkatannya. "
                 "Hasil survei reaksi (L1) dan evaluasi pasca pelatihan (L3) akan ditambahkan "
                 "sebagai isian baru pada bentuk yang sama."
             )

@@ -302,7 +302,7 @@ class DeletedListView(RegionResourceView):
         summary=str(L("Baris yang dihapus (tombstone)")),
         description=str(
             L(
-                "Penghapusan per sumber data, urut (deleted_at, id), dengan cursor seperti "
+                "Penghapusan per sumber data, urut posisi sinkronisasi, dengan cursor seperti "
                 "daftar lain. Pembatalan bukan penghapusan: pendaftaran yang dibatalkan tetap "
                 "ada dengan status cancelled."
             )
