@@ -23,11 +23,11 @@ from kompetensi.api.schema import (
     page_serializer,
 )
 from regions.api_auth import RegionResourceView
-from training.models import Enrolment, Offering
+from training.models import Offering
+from training.seats import seats_taken_count
 from training.selectors.filters import offering_filter
 
 L = gettext_lazy
-SEATED = Enrolment.SEAT_STATUSES
 
 
 class EvaluationProgrammeDoc(serializers.Serializer):
@@ -66,7 +66,7 @@ def _mean(expression, condition):
 
 
 class EvaluationBase(RegionResourceView):
-    keyset = Keyset("evaluations", stamp_field=None)
+    keyset = Keyset("evaluations")
     columns = (
         "id",
         "name",
@@ -90,7 +90,7 @@ class EvaluationBase(RegionResourceView):
             enrolments__pre_test_score__isnull=False, enrolments__post_test_score__isnull=False
         )
         return Offering.objects.annotate(
-            n_enrolled=Count("enrolments", filter=Q(enrolments__status__in=SEATED)),
+            n_enrolled=seats_taken_count("enrolments"),
             n_completed=Count("enrolments", filter=Q(enrolments__status="completed")),
             n_no_show=Count("enrolments", filter=Q(enrolments__status="no_show")),
             n_tested=Count("enrolments", filter=both),
@@ -165,7 +165,9 @@ class EvaluationListView(EvaluationBase):
         summary=str(L("Ringkasan evaluasi per angkatan")),
         description=str(
             L(
-                "Jumlah peserta dan nilai pre/post-test per angkatan, urut ID angkatan. "
+                "Jumlah peserta dan nilai pre/post-test per angkatan, urut posisi "
+                "sinkronisasi dengan cursor: setiap perubahan pendaftaran atau nilai "
+                "menampilkan ulang angkatannya. "
                 "Hasil survei reaksi (L1) dan evaluasi pasca pelatihan (L3) akan ditambahkan "
                 "sebagai isian baru pada bentuk yang sama."
             )

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from kompetensi.api.columns import utc
-from kompetensi.api.pagination import Keyset
+from kompetensi.api.pagination import TAIL, Keyset
 from kompetensi.api.params import (
     Param,
     cursor_param,
@@ -269,7 +269,7 @@ TOMBSTONE_PARAMS = [
 
 
 class DeletedListView(RegionResourceView):
-    keyset = Keyset("deleted", stamp_field="deleted_at")
+    keyset = Keyset("deleted", since_field="deleted_at")
     columns = ("object_id", "resource", "deleted_at", "id")
     params = TOMBSTONE_PARAMS
 
@@ -278,20 +278,21 @@ class DeletedListView(RegionResourceView):
 
     def list(self, request):
         q = self.query(request)
-        queryset = Tombstone.objects.filter(resource=q["resource"])
-        queryset = self.keyset.apply(queryset, cursor=q["cursor"], since=q["since"])
+        queryset = Keyset.with_horizon(Tombstone.objects.filter(resource=q["resource"]))
+        queryset, position = self.keyset.apply(queryset, cursor=q["cursor"], since=q["since"])
         size = q["page_size"]
-        rows = list(queryset.values_list(*self.columns)[: size + 1])
+        rows = list(queryset.values_list(*self.columns, *TAIL)[: size + 1])
         return Response(
             self.keyset.page(
                 request,
                 rows,
                 page_size=size,
-                key_of=lambda r: (r[2], r[3]),
+                key_of=lambda r: (r[4], r[3]),
                 build=lambda rows: [
                     {"resource": r[1], "id": r[0], "deleted_at": r[2]} for r in rows
                 ],
-                cursor=q["cursor"],
+                position=position,
+                using=queryset.db,
             )
         )
 
@@ -301,7 +302,7 @@ class DeletedListView(RegionResourceView):
         summary=str(L("Baris yang dihapus (tombstone)")),
         description=str(
             L(
-                "Penghapusan per sumber data, urut (deleted_at, id), dengan cursor seperti "
+                "Penghapusan per sumber data, urut posisi sinkronisasi, dengan cursor seperti "
                 "daftar lain. Pembatalan bukan penghapusan: pendaftaran yang dibatalkan tetap "
                 "ada dengan status cancelled."
             )

@@ -23,10 +23,10 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
-from rest_framework.throttling import SimpleRateThrottle
 
 from kompetensi.api.base import ApiView, ResourceView
 from kompetensi.api.errors import ApiError
+from kompetensi.api.throttling import GCRAThrottle
 
 from .api_clients import ApiClientAuthError, api_client_authenticate, api_client_touch
 from .models import ApiClient, Region
@@ -140,7 +140,7 @@ def throttle_rate() -> str | None:
     return None if str(rate).lower() in {"", "off", "none"} else rate
 
 
-class ApiClientThrottle(SimpleRateThrottle):
+class ApiClientThrottle(GCRAThrottle):
     """A token bucket per client (not per IP: many clients may sit behind one proxy)."""
 
     scope = "api_client"

@@ -9,6 +9,9 @@ class RegionsConfig(AppConfig):
 
     def ready(self):
         from kompetensi.jobs import register_job
+        from kompetensi.sync import install_after_migrate
+
+        from . import sync
 
         # Importing the package registers the notification channel system check.
         from .notifications.delivery import sweep_deliveries
@@ -16,6 +19,11 @@ class RegionsConfig(AppConfig):
 
         # Runs after the other apps' jobs (`run_jobs all`), as it always has.
         register_job("sweep", sweep_deliveries, order=100)
+        # Sync markers: this app's tables, and the triggers of every app after each migrate.
+        sync.register()
+        post_migrate.connect(
+            install_after_migrate, sender=self, dispatch_uid="kompetensi_sync_install"
+        )
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="regions_default_schedules"
         )

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from kompetensi.sync import SyncedModel
+
 from . import nip as nip_rules
 
 
@@ -83,7 +85,7 @@ class Region(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class Unit(models.Model):
+class Unit(SyncedModel):
     """Perangkat daerah (OPD) or unit kerja; a tree inside one region."""
 
     class Kind(models.TextChoices):
@@ -132,7 +134,10 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "code"], name="unit_code_unique_in_region"),
         ]
-        indexes = [models.Index(fields=["region", "is_active", "name"])]
+        indexes = [
+            models.Index(fields=["region", "is_active", "name"]),
+            models.Index(fields=["region", "sync_marker", "id"]),
+        ]
 
     def __str__(self):
         return self.name
@@ -190,7 +195,7 @@ KEAHLIAN_LEVELS = {
 }
 
 
-class Employee(models.Model):
+class Employee(SyncedModel):
     """An ASN (PNS or PPPK) of one region. Business rules live in regions.services."""
 
     class EmploymentType(models.TextChoices):
@@ -260,6 +265,7 @@ class Employee(models.Model):
         verbose_name = _("pegawai")
         verbose_name_plural = _("pegawai")
         indexes = [
+            models.Index(fields=["region", "sync_marker", "id"]),
             models.Index(fields=["region", "is_active", "name"]),
             models.Index(fields=["region", "unit"]),
             models.Index(fields=["region", "employment_type"]),
@@ -427,7 +433,7 @@ class ApiClient(models.Model):
         return self.region_id is None
 
 
-class Tombstone(models.Model):
+class Tombstone(SyncedModel):
     """Marks a deleted row so incremental API clients learn of deletions."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
@@ -440,7 +446,10 @@ class Tombstone(models.Model):
     class Meta:
         verbose_name = _("catatan penghapusan")
         verbose_name_plural = _("catatan penghapusan")
-        indexes = [models.Index(fields=["region", "resource", "deleted_at", "id"])]
+        indexes = [
+            models.Index(fields=["region", "resource", "deleted_at", "id"]),
+            models.Index(fields=["region", "resource", "sync_marker", "id"]),
+        ]
 
     def __str__(self):
         return f"{self.resource}#{self.object_id}"

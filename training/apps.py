@@ -14,11 +14,12 @@ class TrainingConfig(AppConfig):
         from regions.home import register_home_section
         from regions.notifications import register_kinds
 
-        from . import jobs, notifications
+        from . import jobs, notifications, sync
         from .schedules import create_default_schedules
         from .views.home import HOME_SECTIONS
 
         register_kinds(*notifications.KINDS)
+        sync.register()
         register_job("reminders", jobs.session_reminders)
         register_job("approvals", jobs.pending_approvals)
         register_job("window-closing", jobs.window_closing)

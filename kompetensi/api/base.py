@@ -12,8 +12,11 @@ per-client throttle, the region of the client or of `?region=`).
 """
 
 import hashlib
+import weakref
 from contextlib import AbstractContextManager, ExitStack
 
+from django.core.exceptions import EmptyResultSet
+from django.db import DatabaseError, connections
 from django.utils.translation import gettext as _
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -21,6 +24,7 @@ from rest_framework.views import APIView
 
 from . import errors
 from .errors import ApiError
+from .pagination import TAIL, Keyset, decode_cursor
 from .params import MAX_BIGINT, Param, check_format, parse_query
 from .renderers import ApiContentNegotiation, ORJSONRenderer, dumps
 
@@ -108,22 +112,19 @@ class ResourceView(ApiView):
     serializers. Subclasses set `keyset`, `fields` (pairs of output key and `values_list`
     argument; the id first), `base_queryset()` and `filter_queryset()`; `get()` calls `list()`
     or `retrieve()`. Each row becomes `dict(zip(keys, row))`: built in C, like the raw floor.
-    (Views with another shape set `columns`, `stamp_index` and `build()` themselves.)"""
+    Every row read also ends with the keyset's `TAIL` (sync marker and horizon), which that
+    zip leaves out. (Views with another shape set `columns` and `build()`.)"""
 
     keyset = None
     fields: tuple = ()
     columns: tuple = ()
     keys: tuple = ()
-    stamp_index: int = -1
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "fields" in cls.__dict__ and cls.fields:
             cls.keys = tuple(key for key, _column in cls.fields)
             cls.columns = tuple(column for _key, column in cls.fields)
-            stamp = getattr(cls.keyset, "stamp_field", None)
-            if stamp is not None:
-                cls.stamp_index = cls.keys.index(stamp)
 
     def base_queryset(self):
         raise NotImplementedError
@@ -133,10 +134,11 @@ class ResourceView(ApiView):
 
     def build(self, rows: list) -> list:
         keys = self.keys
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [dict(zip(keys, row)) for row in rows]  # noqa: B905 - the tail is dropped
 
     def values_queryset(self):
-        """`base_queryset().values_list(*columns)`, built once per view and tenant per process.
+        """`base_queryset().values_list(*columns, *TAIL)`, built once per view and tenant per
+        process.
 
         Setting up 30-odd columns across five joins costs more Python than the rest of a
         page request together; the built queryset (made inside the tenant's scope, so it
@@ -145,34 +147,68 @@ class ResourceView(ApiView):
         key = (type(self), self.tenant_key)
         queryset = _VALUES_QUERYSETS.get(key)
         if queryset is None:
-            queryset = self.base_queryset().values_list(*self.columns)
+            queryset = Keyset.with_horizon(self.base_queryset()).values_list(*self.columns, *TAIL)
             _VALUES_QUERYSETS[key] = queryset
         return queryset.all()
 
     def list(self, request):
         q = self.query(request)
-        queryset = self.filter_queryset(self.values_queryset(), q)
-        queryset = self.keyset.apply(queryset, cursor=q.get("cursor"), since=q.get("updated_since"))
-        size = q["page_size"]
-        rows = list(queryset[: size + 1])
-        if self.keyset.stamp_field is None:
-            key_of = _first
+        size, cursor = q["page_size"], q.get("cursor")
+        queryset = self.values_queryset()
+        using = queryset.db
+        if _plain_pull(q) and connections[using].vendor == "postgresql":
+            rows, position = self._plain_page(queryset, size=size, cursor=cursor)
         else:
-            index = self.stamp_index
-
-            def key_of(row):
-                return row[index], row[0]
-
+            queryset, position = self.keyset.apply(
+                self.filter_queryset(queryset, q), cursor=cursor, since=q.get("updated_since")
+            )
+            rows = fetch_rows(queryset[: size + 1])
         return Response(
             self.keyset.page(
                 request,
                 rows,
                 page_size=size,
-                key_of=key_of,
+                key_of=_marker_and_id,
                 build=self.build,
-                cursor=q.get("cursor"),
+                position=position,
+                using=using,
             )
         )
+
+    def _plain_page(self, queryset, *, size: int, cursor: str | None):
+        """A page of the plain sync pull (no filter but the cursor), the hot path of every
+        client, on PostgreSQL: its SQL is compiled once per view, tenant and page size and
+        prepared once per database connection (server-side prepared statement), so a page
+        costs neither the ORM's query building nor PostgreSQL's planning; only the cursor's
+        two values change from page to page."""
+        key = (type(self), self.tenant_key, queryset.db, size, bool(cursor))
+        compiled = _PLAIN_SQL.get(key)
+        if compiled is None:
+            compiled = _PLAIN_SQL[key] = _compile_plain(self.keyset, queryset, size, bool(cursor))
+        name, sql, template, at_marker, at_pk = compiled
+        params = list(template)
+        position = None
+        if cursor:
+            position = decode_cursor(self.keyset.resource, cursor)
+            params[at_marker], params[at_pk] = position[1], position[2]
+        connection = connections[queryset.db]
+        execute = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})"
+        prepared = _prepared_on(connection)
+        with connection.cursor() as db:
+            if name in prepared:
+                try:
+                    db.execute(execute, params)
+                    return db.fetchall(), position
+                except DatabaseError as exc:
+                    # Dropped behind our back (DISCARD ALL, DEALLOCATE): prepare it again. API
+                    # requests run in autocommit, so the failed statement spoiled nothing.
+                    gone = getattr(exc.__cause__, "pgcode", None) == INVALID_STATEMENT_NAME
+                    if not gone or connection.in_atomic_block:
+                        raise
+                    prepared.discard(name)
+            db.execute(f"PREPARE {name} AS {sql}; {execute}", params)  # one round trip
+            prepared.add(name)
+            return db.fetchall(), position
 
     def retrieve(self, request, pk: int):
         parse_query(request, [])
@@ -183,7 +219,82 @@ class ResourceView(ApiView):
 
 
 _VALUES_QUERYSETS: dict = {}
+_PLAIN_SQL: dict = {}
+# Stand-ins for the cursor's values while a plain pull's SQL is compiled (then found in the
+# parameters by value: nothing else in such a query is a negative number).
+_AT_MARKER, _AT_PK = -7_777_777_777_771, -7_777_777_777_773
 
 
-def _first(row):
-    return row[0]
+def _plain_pull(q: dict) -> bool:
+    """No parameter but the cursor and the page size (False is a filter value: `active=false`)."""
+    return all(
+        value is None or value == "" or value == []
+        for name, value in q.items()
+        if name not in ("cursor", "page_size")
+    )
+
+
+def _compile_plain(keyset, queryset, size: int, with_cursor: bool):
+    """(statement name, SQL with $n parameters, parameters, positions of the cursor's values)."""
+    queryset, _position = keyset.apply(queryset, cursor=None, since=None)
+    if with_cursor:
+        queryset = keyset.after(queryset, _AT_MARKER, _AT_PK)
+    sql, params = queryset[: size + 1].query.sql_with_params()
+    params = list(params)
+    numbered = _numbered(sql)
+    name = "kompetensi_" + hashlib.blake2b(numbered.encode(), digest_size=8).hexdigest()
+    if not with_cursor:
+        return name, numbered, params, None, None
+    return name, numbered, params, params.index(_AT_MARKER), params.index(_AT_PK)
+
+
+def _numbered(sql: str) -> str:
+    """Django's `%s` placeholders as PostgreSQL's `$1, $2, …` (`%%` stays: the statement is
+    sent with parameters, so the driver still reads it as a literal `%`)."""
+    parts, number, i = [], 0, 0
+    while i < len(sql):
+        if sql.startswith("%s", i):
+            number += 1
+            parts.append(f"${number}")
+            i += 2
+        elif sql.startswith("%%", i):
+            parts.append("%%")
+            i += 2
+        else:
+            parts.append(sql[i])
+            i += 1
+    return "".join(parts)
+
+
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+INVALID_STATEMENT_NAME = "26000"  # PostgreSQL: the prepared statement does not exist
+
+
+def _prepared_on(connection) -> set:
+    """Names of the statements prepared on this database session (by the driver's connection
+    object: a new session starts with none)."""
+    return _PREPARED.setdefault(connection.connection, set())
+
+
+def fetch_rows(queryset) -> list:
+    """The rows of a `values_list()` queryset, as a list of tuples.
+
+    On PostgreSQL the compiled SQL runs on a plain cursor and `fetchall()` hands back the
+    driver's tuples: the list columns need no Django converter there (timestamps leave as
+    naive UTC, decimals as float8: `kompetensi.api.columns`), and skipping the ORM's chunked
+    iteration saves about a millisecond per 1,000 rows. A test compares both paths for every
+    list. Elsewhere (SQLite converts dates and decimals in Python) the ORM iterates."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a filter on an empty list of ids
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _marker_and_id(row):
+    return row[-4], row[0]

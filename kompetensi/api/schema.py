@@ -120,7 +120,12 @@ def page_serializer(name: str, item) -> serializers.Serializer:
     return inline_serializer(
         name=name,
         fields={
-            "results": item(many=True, help_text=_("Baris halaman ini, urut (updated_at, id).")),
+            "results": item(
+                many=True,
+                help_text=_(
+                    "Baris halaman ini, urut posisi sinkronisasi (urutan commit), lalu id."
+                ),
+            ),
             "next": serializers.URLField(
                 allow_null=True,
                 help_text=_(
@@ -129,10 +134,9 @@ def page_serializer(name: str, item) -> serializers.Serializer:
                 ),
             ),
             "cursor": serializers.CharField(
-                allow_null=True,
                 help_text=_(
-                    "Posisi setelah baris terakhir halaman ini. Simpan; kirim kembali sebagai "
-                    "`?cursor=` untuk mengambil hanya yang berubah sejak itu."
+                    "Posisi setelah halaman ini (tidak pernah null). Simpan; kirim kembali "
+                    "sebagai `?cursor=` untuk mengambil hanya yang berubah sejak itu."
                 ),
             ),
             "has_more": serializers.BooleanField(

@@ -57,8 +57,9 @@ v1 = [
 DESCRIPTION = _(
     "API baca (dan pendaftaran opsional) Kompetensi untuk sistem lain. Satu token = satu "
     "wilayah; klien nasional membaca semua wilayah dengan `?region=<slug>`. Semua daftar "
-    "berurutan (updated_at, id) dengan cursor: ikuti `next` sampai null, simpan `cursor`, dan "
-    "kirim kembali pada sinkronisasi berikutnya. Panduan: docs/api.md."
+    "berurutan menurut posisi sinkronisasi (urutan commit) dengan cursor: ikuti `next` sampai "
+    "null, simpan `cursor`, dan kirim kembali pada sinkronisasi berikutnya; tidak ada "
+    "perubahan yang terlewat. Panduan: docs/api.md."
 )
 
 SCHEMA_SETTINGS = {

@@ -4,7 +4,7 @@ registers. This package knows nothing of training or evaluations.
 | module | role |
 | --- | --- |
 | `kinds` | the registry of notification kinds (label, icon, email template, default page, hooks); apps fill it in `AppConfig.ready()` |
-| `service` | `notify()` / `notify_once()` / `notify_new()`: record with a dedup key, queue deliveries after commit |
+| `service` | `notify()` / `notify_once()` / `notify_new()` / `notify_many()` (bulk, constant queries): record with a dedup key, queue deliveries after commit |
 | `delivery` | queue (never fails on a broker outage), compare-and-swap claim, send, sweep (and the periodic job "sweep" over all regions) |
 | `channels` | in-app and email channels (each builds its own message), extra channels by setting |
 | `rendering` | a notification's message (subject, text, action, link) from the kind's template |
@@ -51,7 +51,7 @@ from .kinds import (
     subject_pk,
 )
 from .rendering import Message, absolute_url, message_context, notification_path, render_message
-from .service import notify, notify_new, notify_once
+from .service import notify, notify_many, notify_new, notify_once
 
 __all__ = [
     "TRANSIENT_ERRORS",
@@ -81,6 +81,7 @@ __all__ = [
     "notification_path",
     "notification_unread_count",
     "notify",
+    "notify_many",
     "notify_new",
     "notify_once",
     "region_path",

@@ -153,3 +153,95 @@ def notify_new(items: list[tuple[str, dict]]) -> int:
             _notification, new = notify_once(dedup_key=key, **kwargs)
             created += new
     return created
+
+
+def notify_many(*, region, items: list[dict]) -> int:
+    """notify() many employees of one region at once, in a constant number of queries: one read
+    of the dedup keys already recorded, one INSERT of the notifications, one of their
+    deliveries (bulk writes need a batch per 999 parameters on SQLite). Each item holds
+    `recipient`, `kind`, `subject`, `context`, `dedup_key` as notify() takes them; give the
+    subjects with what the kind's `about` hook reads already loaded (e.g. an enrolment's
+    offering, programme and employee). Items already recorded are skipped, so a retried call
+    creates nothing twice. Returns how many were recorded. Deliveries are queued on commit."""
+    if not items:
+        return 0
+    prepared = []
+    for item in items:
+        kind = str(item["kind"])
+        if not is_registered(kind):
+            raise ValueError(f"unknown notification kind {kind!r}")
+        key = _dedup_key(kind, item.get("dedup_key", ""))
+        prepared.append((key, kind, item))
+    with scope(region=region):
+        known = set(
+            Notification.objects.filter(
+                region=region, dedup_key__in=[key for key, _kind, _item in prepared]
+            ).values_list("dedup_key", flat=True)
+        )
+        rows, seen = [], set()
+        for key, kind, item in prepared:
+            if key in known or key in seen or item["recipient"] is None:
+                continue
+            seen.add(key)
+            definition, subject = get_kind(kind), item.get("subject")
+            stored = encode(dict(item.get("context") or {}))
+            stored["_about"] = _about(definition, subject, item["recipient"])
+            stored["_url"] = str(stored.get("url") or "") or _default_target(
+                definition, subject, region.slug
+            )
+            rows.append(
+                Notification(
+                    region=region,
+                    recipient=item["recipient"],
+                    kind=kind,
+                    subject_type=(
+                        ContentType.objects.get_for_model(subject) if subject is not None else None
+                    ),
+                    subject_id=getattr(subject, "pk", None),
+                    context=stored,
+                    dedup_key=key,
+                )
+            )
+        if not rows:
+            return 0
+        try:
+            with transaction.atomic():
+                notifications = Notification.objects.bulk_create(rows)
+                now = timezone.now()
+                channels = [(name, get_channel(name)) for name in configured_channel_names()]
+                deliveries = NotificationDelivery.objects.bulk_create(
+                    [
+                        NotificationDelivery(
+                            region=region,
+                            notification=notification,
+                            channel=name,
+                            status=(
+                                NotificationDelivery.Status.SENT
+                                if channel.inline
+                                else NotificationDelivery.Status.PENDING
+                            ),
+                            sent_at=now if channel.inline else None,
+                            attempts=1 if channel.inline else 0,
+                        )
+                        for notification in notifications
+                        for name, channel in channels
+                    ]
+                )
+        except IntegrityError:
+            # A concurrent writer recorded some of these keys meanwhile: fall back to one by
+            # one, where the dedup key decides each.
+            return sum(
+                notify_once(
+                    recipient=item["recipient"],
+                    kind=kind,
+                    subject=item.get("subject"),
+                    context=item.get("context"),
+                    dedup_key=key,
+                )[1]
+                for key, kind, item in prepared
+                if key not in known
+            )
+    pending = [d.pk for d in deliveries if d.status == NotificationDelivery.Status.PENDING]
+    if pending:
+        transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=pending), robust=True)
+    return len(notifications)

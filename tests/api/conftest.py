@@ -1,5 +1,5 @@
-"""Fixtures of the API tests: a token for region A (and B), a client that sends it, and the
-sync lag switched off (rows written by a test must be visible at once)."""
+"""Fixtures of the API tests: a token for region A (and B), a client that sends it, and fast
+settings (quick password hashes, no auth cache, no throttle)."""
 
 import pytest
 from django.test import Client
@@ -9,10 +9,9 @@ from regions.api_clients import api_client_create
 
 
 @pytest.fixture(autouse=True)
-def _no_sync_lag(settings):
+def _fast_api(settings):
     # Users made by the factories get a fast hash: argon2 would cost ~0.1 s per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.KOMPETENSI_API_SYNC_LAG_SECONDS = 0
     # Tests change clients in the database directly; the auth cache has its own test.
     settings.KOMPETENSI_API_AUTH_CACHE_SECONDS = 0
     settings.KOMPETENSI_API_THROTTLE_RATE = "off"

@@ -215,3 +215,54 @@ def test_auth_cache_saves_lookups_but_not_revocations(settings, issued, django_a
         client.expires_at = past  # as time passing would make it
     _error(api.get("/api/v1/me/"), 401, "token_expired")
     _AUTH_CACHE.clear()
+
+
+def _redis_cache_settings(settings, location):
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+def test_on_redis_the_throttle_keeps_one_number_per_client(settings, region, issued):
+    """One Lua call per request (GCRA), not DRF's read-modify-write of a timestamp list."""
+    import redis
+    from django.core.cache import caches
+
+    _redis_cache_settings(settings, "redis://127.0.0.1:6379/15")
+    settings.KOMPETENSI_API_THROTTLE_RATE = "3/min"
+    api = ApiTestClient(issued.token)
+    for _ in range(3):
+        assert api.get("/api/v1/me/").status_code == 200
+    response = api.get("/api/v1/me/")
+    _error(response, 429, "throttled")
+    assert 1 <= int(response["Retry-After"]) <= 20  # the next request fits in 20 s (60 s / 3)
+    backend = caches["default"]
+    key = backend.make_and_validate_key(f"throttle_api_client_{issued.client.pk}")
+    stored = redis.Redis.from_url("redis://127.0.0.1:6379/15").get(key)
+    assert float(stored) > 0  # a plain number (the theoretical arrival time), not a pickle
+    backend.clear()
+
+
+def test_with_redis_unreachable_the_api_keeps_answering(settings, region, issued, caplog):
+    import socket
+
+    from kompetensi.api import throttling
+
+    throttling._warned = False
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _redis_cache_settings(settings, f"redis://127.0.0.1:{port}/0")
+    settings.KOMPETENSI_API_THROTTLE_RATE = "3/min"
+    api = ApiTestClient(issued.token)
+    with caplog.at_level("WARNING", logger="kompetensi.api.throttling"):
+        for _ in range(5):
+            assert api.get("/api/v1/me/").status_code == 200
+    warnings = [r for r in caplog.records if "Redis is unreachable" in r.getMessage()]
+    assert len(warnings) == 1  # once, not per request

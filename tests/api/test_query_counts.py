@@ -19,7 +19,8 @@ from tests.factories_training import (
 
 pytestmark = pytest.mark.django_db
 
-# 1 = the client lookup (authentication); then the list's own queries.
+# 1 = the client lookup (authentication); then the list's own queries (its sync horizon comes
+# with the page's rows; only an empty page reads it on its own).
 ENDPOINTS = {
     "/api/v1/enrolments/": 2,
     "/api/v1/programmes/": 2,

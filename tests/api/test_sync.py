@@ -12,7 +12,10 @@ from tests.factories_api import TombstoneFactory
 from tests.factories_training import EnrolmentFactory, OfferingFactory
 from training.models import Enrolment
 
-pytestmark = pytest.mark.django_db
+# Real commits: a row's sync position is the transaction that wrote it, so changes between two
+# pulls must be separate transactions, as they are for a real client (one test transaction
+# would give every row the same position on PostgreSQL).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 T0 = timezone.make_aware(dt.datetime(2026, 5, 1, 8, 0))
 
@@ -101,17 +104,17 @@ def test_updated_since_filters_from_that_instant(api, region):
     assert {r["id"] for r in body["results"]} == set(old + new)
 
 
-def test_rows_younger_than_the_safety_lag_wait_for_the_next_pass(api, region, settings):
-    settings.KOMPETENSI_API_SYNC_LAG_SECONDS = 2
-    old = _enrolments(region, 1)
-    fresh = _enrolments(region, 1, stamp=timezone.now())
+def test_a_row_written_later_with_an_older_timestamp_is_still_delivered(api, region):
+    """The lost-row bug of the timestamp sync: a transaction that stamped its rows early and
+    committed late put them behind clients' cursors. Positions now follow the writes."""
+    first = _enrolments(region, 1, stamp=T0 + dt.timedelta(hours=1))
     pulled, cursor, _pages = _pull(api, "/api/v1/enrolments/")
-    assert pulled == old
-    settings.KOMPETENSI_API_SYNC_LAG_SECONDS = 0
+    assert pulled == first
+    late = _enrolments(region, 1, stamp=T0)  # an older updated_at than what was pulled
     later, _cursor, _pages = _pull(api, f"/api/v1/enrolments/?cursor={cursor}")
-    assert later == fresh
+    assert later == late
     # Single resources are never delayed.
-    assert api.get(f"/api/v1/enrolments/{fresh[0]}/").status_code == 200
+    assert api.get(f"/api/v1/enrolments/{late[0]}/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -155,3 +158,44 @@ def test_deletions_are_tombstones_with_their_own_cursor(api, region, other_regio
     missing = api.get("/api/v1/deleted/")
     assert missing.status_code == 400
     assert missing.json()["error"]["details"].keys() == {"resource"}
+
+
+def test_a_cursor_of_the_timestamp_sync_asks_the_client_to_start_again(api, region):
+    import base64
+
+    import orjson
+
+    old = base64.urlsafe_b64encode(
+        orjson.dumps(["enrolments", "2026-11-24T23:12:31.819165+00:00", 1])
+    ).decode()
+    response = api.get(f"/api/v1/enrolments/?cursor={old.rstrip('=')}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_cursor"
+    assert "tanpa cursor" in error["message"]
+
+
+def test_sync_reset_renumbers_and_invalidates_every_cursor(api, region):
+    import io
+
+    from django.core.management import call_command
+
+    ids = _enrolments(region, 2)
+    _all, cursor, _pages = _pull(api, "/api/v1/enrolments/")
+    call_command("sync_reset", stdout=io.StringIO())
+    stale = api.get(f"/api/v1/enrolments/?cursor={cursor}")
+    assert stale.status_code == 400
+    assert "tanpa cursor" in stale.json()["error"]["message"]
+    again, new_cursor, _pages = _pull(api, "/api/v1/enrolments/")
+    assert again == sorted(ids)
+    assert api.get(f"/api/v1/enrolments/?cursor={new_cursor}").json()["results"] == []
+
+
+def test_the_cursor_is_never_null_even_for_an_empty_or_future_pull(api, region):
+    _enrolments(region, 1)
+    body = api.get("/api/v1/enrolments/?updated_since=2999-01-01T00:00:00%2B07:00").json()
+    assert body["results"] == [] and body["cursor"]
+    # Resuming from it brings what changes afterwards.
+    later = _enrolments(region, 1)
+    pulled, _cursor, _pages = _pull(api, f"/api/v1/enrolments/?cursor={body['cursor']}")
+    assert pulled == later

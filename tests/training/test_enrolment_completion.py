@@ -185,3 +185,60 @@ def test_completion_rerun_fills_a_missing_record_only(in_region, region, started
     again = completion.offering_complete(offering=started, actor=admin.user)
     assert again.records_created == 1
     assert DevelopmentRecord.objects.get().enrolment_id == enrolment.pk
+
+
+# --- Bulk writes in a constant number of queries ----------------------------------------------
+
+
+def _batch(region, offering, admin, n):
+    """n confirmed participants over two sessions (every third missed both), plus n // 3
+    still waiting (requested or waitlisted)."""
+    sessions = [SessionFactory(region=region, offering=offering) for _ in range(2)]
+    people = _enrol(region, offering, quick_employees(region, n))
+    present = [e.pk for i, e in enumerate(people) if i % 3]
+    for session in sessions:
+        completion.attendance_save(session=session, present_ids=present, actor=admin.user)
+    waiting = quick_employees(region, n // 3)
+    _enrol(region, offering, waiting[: len(waiting) // 2], status=S.REQUESTED)
+    _enrol(region, offering, waiting[len(waiting) // 2 :], status=S.WAITLISTED)
+    return people, present
+
+
+@pytest.mark.parametrize("participants", [3, 30])
+def test_completing_a_batch_takes_the_same_queries_at_any_size(
+    in_region, region, started, admin, django_assert_num_queries, participants
+):
+    """lock, sessions count, attendance, UPDATEs of the completed, the no-shows and their
+    rates, leftovers read and cancelled, records to write and their INSERT, history INSERT,
+    dedup keys read, notification and delivery INSERTs, the offering's UPDATE, and 4
+    savepoints: 19, the same at 3 and at 30 participants (it was ~15 per participant: 2,558
+    queries for 150)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    people, present = _batch(region, started, admin, participants)
+    ContentType.objects.get_for_models(Enrolment, DevelopmentRecord)  # a per-process cache
+    with django_assert_num_queries(19):
+        result = completion.offering_complete(offering=started, actor=admin.user)
+    assert result.completed == len(present)
+    assert result.no_show == len(people) - len(present)
+    assert result.cancelled == participants // 3
+    assert DevelopmentRecord.objects.filter(enrolment__offering=started).count() == len(present)
+    from regions.models import Notification
+
+    kinds = Notification.objects.values_list("kind", flat=True)
+    assert list(kinds).count("enrolment_completed") == len(present)
+    assert list(kinds).count("enrolment_cancelled") == participants // 3
+    # Every transition has its history event.
+    for enrolment in Enrolment.objects.filter(offering=started):
+        assert [e.to_status for e in history_for(subject=enrolment)][-1] == enrolment.status
+
+
+def test_completing_again_sends_nothing_twice(in_region, region, started, admin):
+    _batch(region, started, admin, 6)
+    completion.offering_complete(offering=started, actor=admin.user)
+    from regions.models import Notification
+
+    before = Notification.objects.count()
+    again = completion.offering_complete(offering=started, actor=admin.user)
+    assert again.already_completed and again.records_created == 0
+    assert Notification.objects.count() == before

@@ -445,3 +445,45 @@ def test_bulk_enrolment_without_waitlist_refuses_overflow(in_region, region, adm
     outcomes = services.enrolment_bulk_create(offering=offering, employees=people, actor=admin.user)
     assert [o.status for o in outcomes] == [S.CONFIRMED, "refused", "refused"]
     assert Enrolment.objects.count() == 1
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_bulk_enrolment_takes_the_same_queries_at_any_size(
+    in_region, region, admin, django_assert_num_queries, size
+):
+    """lock, live enrolments, seat counts (2), waitlist length, the enrolments' INSERT, the
+    history INSERT, dedup keys read, notification and delivery INSERTs, and 4 savepoint
+    statements: 14 whatever the number of people (it was a transaction of ~12 queries per
+    person)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    offering = OfferingFactory(region=region, seats=size // 2, has_waitlist=True)
+    people = make_employees(region, size)
+    ContentType.objects.get_for_models(Enrolment)  # a per-process cache
+    with django_assert_num_queries(14):
+        outcomes = services.enrolment_bulk_create(
+            offering=offering, employees=people, actor=admin.user
+        )
+    assert [o.status for o in outcomes].count(S.CONFIRMED) == size // 2
+    assert [o.status for o in outcomes].count(S.WAITLISTED) == size - size // 2
+    waitlisted = Enrolment.objects.filter(status=S.WAITLISTED).order_by("id")
+    assert [services.waitlist_position(enrolment=e) for e in waitlisted] == list(
+        range(1, size - size // 2 + 1)
+    )
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_attendance_grid_takes_the_same_queries_at_any_size(
+    in_region, region, admin, django_assert_num_queries, size
+):
+    from tests.factories_training import SessionFactory
+    from training.services import completion
+
+    offering = OfferingFactory(region=region, seats=size)
+    session = SessionFactory(region=region, offering=offering)
+    services.enrolment_bulk_create(
+        offering=offering, employees=make_employees(region, size), actor=admin.user
+    )
+    ids = list(Enrolment.objects.values_list("id", flat=True))
+    with django_assert_num_queries(6):
+        completion.attendance_save(session=session, present_ids=ids[::2], actor=admin.user)

@@ -272,10 +272,11 @@ class EnrolmentListView(EnrolmentBase):
         summary=str(L("Daftar pendaftaran (sinkronisasi)")),
         description=str(
             L(
-                "Pendaftaran wilayah klien, urut (updated_at, id), dengan cursor. Baris yang "
-                "berubah dalam 2 detik terakhir baru tampil sesudahnya (jeda keamanan agar "
-                "transaksi yang belum commit tidak terlewat). Pembatalan tampil sebagai status "
-                "`cancelled`."
+                "Pendaftaran wilayah klien, urut posisi sinkronisasi (urutan commit), dengan "
+                "cursor. Perubahan dari transaksi yang masih berjalan tampil setelah transaksi "
+                "itu selesai, tidak pernah terlewat. Perubahan nama pegawai, unit, angkatan atau "
+                "program ikut menampilkan ulang baris yang memuatnya. Pembatalan tampil sebagai "
+                "status `cancelled`."
             )
         ),
         parameters=openapi_parameters(ENROLMENT_PARAMS),

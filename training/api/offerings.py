@@ -6,8 +6,6 @@ subqueries here for now; they will come from the seat engine. Filters:
 `training.selectors.filters.offering_filter` (the evaluations summary uses it too).
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -30,8 +28,9 @@ from kompetensi.api.schema import (
     page_serializer,
 )
 from regions.api_auth import RegionResourceView
-from training.models import Enrolment, Offering, OfferingUnitQuota
+from training.models import Offering
 from training.models import Session as TrainingSession
+from training.seats import with_seats
 from training.selectors.filters import offering_filter
 
 L = gettext_lazy
@@ -86,34 +85,6 @@ class OfferingDoc(serializers.Serializer):
     updated_at = serializers.DateTimeField(help_text=L("Waktu perubahan terakhir."))
 
 
-def _seats_taken():
-    return Coalesce(
-        Subquery(
-            Enrolment.objects.filter(offering_id=OuterRef("pk"), status__in=Enrolment.SEAT_STATUSES)
-            .order_by()
-            .values("offering_id")
-            .annotate(n=Count("id"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
-def _reserved_seats():
-    return Coalesce(
-        Subquery(
-            OfferingUnitQuota.objects.filter(offering_id=OuterRef("pk"))
-            .order_by()
-            .values("offering_id")
-            .annotate(n=Sum("seats"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 OFFERING_FIELDS = (
     ("id", "id"),
     ("programme_id", "program_id"),
@@ -126,8 +97,8 @@ OFFERING_FIELDS = (
     ("enrolment_opens", "enrolment_opens"),
     ("enrolment_closes", "enrolment_closes"),
     ("seats", "seats"),
-    ("reserved_seats", "reserved"),
-    ("seats_taken", "taken"),
+    ("reserved_seats", "reserved_seats"),
+    ("seats_taken", "seats_taken"),
     ("requires_approval", "requires_approval"),
     ("has_waitlist", "has_waitlist"),
     ("is_international", "is_international"),
@@ -144,7 +115,8 @@ class OfferingBase(RegionResourceView):
     fields = OFFERING_FIELDS
 
     def base_queryset(self):
-        return Offering.objects.annotate(reserved=_reserved_seats(), taken=_seats_taken())
+        # Seats from the seat engine; seats_left is derived per row in build().
+        return with_seats(Offering.objects.all())
 
     def build(self, rows):
         """Rows plus their sessions (one more query for the whole page) and seats left."""

@@ -101,7 +101,6 @@ class SiasnExportView(RegionResourceView):
 
     keyset = Keyset("siasn")
     columns = siasn.SOURCE_COLUMNS
-    stamp_index = len(siasn.SOURCE_COLUMNS) - 1
     params = SIASN_PARAMS
     renderer_classes = [ORJSONRenderer, CSVRenderer]
 
@@ -169,7 +168,7 @@ class SiasnExportView(RegionResourceView):
 
     def _csv(self, q):
         queryset = self.filter_queryset(self.base_queryset(), q)
-        queryset = self.keyset.apply(queryset, cursor=None, since=q["updated_since"])
+        queryset, _position = self.keyset.apply(queryset, cursor=None, since=q["updated_since"])
         rows = queryset.values_list(*self.columns).iterator(chunk_size=2000)
         kind = self._kind
         response = StreamingHttpResponse(

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from kompetensi.sync import SyncedModel
 from regions.models import Golongan, Region, Unit
 
 from .competencies import Competency, CompetencyType
@@ -140,7 +141,7 @@ class DeliveryMode(models.TextChoices):
     BLENDED = "blended", _("Blended")
 
 
-class Program(models.Model):
+class Program(SyncedModel):
     """A programme of the catalogue; its offerings (batches) are what ASN enrol in."""
 
     class Status(models.TextChoices):
@@ -213,6 +214,7 @@ class Program(models.Model):
             models.CheckConstraint(condition=Q(jp__gt=0), name="program_jp_positive"),
         ]
         indexes = [
+            models.Index(fields=["region", "sync_marker", "id"]),
             models.Index(fields=["region", "status", "title"]),
             models.Index(fields=["region", "form"]),
             models.Index(fields=["region", "updated_at", "id"]),
@@ -222,7 +224,7 @@ class Program(models.Model):
         return f"{self.code} · {self.title}"
 
 
-class Offering(models.Model):
+class Offering(SyncedModel):
     """A batch (angkatan) of a programme: dates, enrolment window and seats."""
 
     class Status(models.TextChoices):
@@ -307,6 +309,7 @@ class Offering(models.Model):
             models.CheckConstraint(condition=Q(seats__gte=1), name="offering_seats_positive"),
         ]
         indexes = [
+            models.Index(fields=["region", "sync_marker", "id"]),
             models.Index(fields=["region", "status", "start_date"]),
             models.Index(fields=["region", "program", "start_date"]),
             models.Index(fields=["region", "updated_at", "id"]),

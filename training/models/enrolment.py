@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from kompetensi.sync import SyncedModel
 from regions.models import Employee, Region, Unit
 
 from .catalogue import Offering, Session
@@ -18,7 +19,7 @@ from .catalogue import Offering, Session
 _LIVE_STATUSES = ("requested", "waitlisted", "confirmed", "completed", "no_show")
 
 
-class Enrolment(models.Model):
+class Enrolment(SyncedModel):
     """An employee's place in an offering. Every transition goes through training.services."""
 
     class Status(models.TextChoices):
@@ -116,6 +117,7 @@ class Enrolment(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["region", "sync_marker", "id"]),
             models.Index(fields=["offering", "status"]),
             models.Index(fields=["region", "employee", "status"]),
             models.Index(fields=["offering", "status", "waitlisted_at", "id"]),

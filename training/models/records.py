@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from kompetensi.sync import SyncedModel
 from regions.models import Employee, Region
 
 from .catalogue import DevelopmentForm, Program
@@ -20,7 +21,7 @@ def evidence_upload_to(instance, filename):
     return f"evidence/{instance.region_id}/{instance.employee_id}/{filename}"
 
 
-class DevelopmentRecord(models.Model):
+class DevelopmentRecord(SyncedModel):
     """One development activity of an employee in a year, with its JP.
 
     Completed enrolments create verified records; records of training done elsewhere are
@@ -87,6 +88,7 @@ class DevelopmentRecord(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["region", "sync_marker", "id"]),
             models.Index(fields=["region", "year", "status", "employee"]),
             models.Index(fields=["region", "employee", "year"]),
             models.Index(fields=["region", "status", "created_at"]),

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from regions.notifications import notify
+from regions.notifications import notify_many
 from training.models import Attendance, DevelopmentRecord, Enrolment, Offering, Session
 from training.notifications import Kind
 from training.seats import lock_offering
 from training.selectors.enrolment import attendance_rows
-from training.services.history import history_record
+from training.services.history import history_record_many
 
 S = Enrolment.Status
 FINISHED_REASON = "angkatan selesai"
@@ -75,17 +75,19 @@ def _organiser(offering: Offering) -> str:
     return provider.name if provider is not None else offering.region.agency_name
 
 
-def _create_records(*, offering: Offering, actor) -> int:
-    """One verified development record per completed enrolment that has none yet."""
-    now = timezone.now()
+def _create_records(*, offering: Offering, actor, now, history: list, notices: list) -> int:
+    """One verified development record per completed enrolment that has none yet, written in
+    one INSERT; their history events and notifications are added to `history` and `notices`
+    (written by the caller, in bulk)."""
     program = offering.program
     user = actor if getattr(actor, "is_authenticated", False) else None
-    created = 0
-    pending = Enrolment.objects.filter(
-        offering_id=offering.pk, status=S.COMPLETED, record__isnull=True
-    ).select_related("employee")
-    for enrolment in pending:
-        record = DevelopmentRecord.objects.create(
+    pending = list(
+        Enrolment.objects.filter(
+            offering_id=offering.pk, status=S.COMPLETED, record__isnull=True
+        ).select_related("employee")
+    )
+    records = DevelopmentRecord.objects.bulk_create(
+        DevelopmentRecord(
             region_id=offering.region_id,
             employee_id=enrolment.employee_id,
             year=offering.end_date.year,
@@ -104,43 +106,50 @@ def _create_records(*, offering: Offering, actor) -> int:
             verified_by=user,
             verified_at=now,
         )
-        history_record(
-            subject=record,
-            action="verified",
-            actor=actor,
-            to_status=DevelopmentRecord.Status.VERIFIED,
-            reason=_("Dicatat otomatis dari penyelesaian angkatan."),
+        for enrolment in pending
+    )
+    for enrolment, record in zip(pending, records, strict=True):
+        enrolment.offering = offering
+        history.append(
+            {
+                "subject": record,
+                "action": "verified",
+                "to_status": DevelopmentRecord.Status.VERIFIED,
+                "reason": _("Dicatat otomatis dari penyelesaian angkatan."),
+            }
         )
-        notify(
-            recipient=enrolment.employee,
-            kind=Kind.ENROLMENT_COMPLETED,
-            subject=enrolment,
-            context={
-                "program": program.title,
-                "offering": offering.name,
-                "jp": str(record.jp),
-                "year": record.year,
-            },
-            dedup_key=f"enrolment:{enrolment.pk}:completed",
+        notices.append(
+            {
+                "recipient": enrolment.employee,
+                "kind": Kind.ENROLMENT_COMPLETED,
+                "subject": enrolment,
+                "context": {
+                    "program": program.title,
+                    "offering": offering.name,
+                    "jp": str(record.jp),
+                    "year": record.year,
+                },
+                "dedup_key": f"enrolment:{enrolment.pk}:completed",
+            }
         )
-        created += 1
-    return created
+    return len(records)
 
 
-def _transition(enrolment: Enrolment, *, to_status: str, actor, reason: str, fields: dict):
-    from_status = enrolment.status
+def _finish(enrolment: Enrolment, *, to_status: str, reason: str, history: list, **fields):
+    """Set a final status in memory (written by the caller in one bulk UPDATE) and note its
+    history event."""
+    history.append(
+        {
+            "subject": enrolment,
+            "action": to_status,
+            "from_status": enrolment.status,
+            "to_status": to_status,
+            "reason": reason,
+        }
+    )
     enrolment.status = to_status
     for name, value in fields.items():
         setattr(enrolment, name, value)
-    enrolment.save(update_fields=["status", "updated_at", *fields])
-    history_record(
-        subject=enrolment,
-        action=to_status,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-    )
 
 
 def offering_can_complete_today(*, offering: Offering) -> bool:
@@ -155,14 +164,23 @@ def offering_complete(*, offering: Offering, actor) -> CompletionResult:
     `min_attendance_percent` (no sessions: everyone confirmed counts as attended), else no-show.
     Requests and waitlist entries still open are cancelled ("angkatan selesai").
 
-    One transaction under the offering lock. Running it again creates nothing new (it only
-    fills in a record a completed enrolment might lack).
+    One short transaction under the offering lock, in a constant number of queries whatever
+    the number of participants: bulk reads, one UPDATE per set of enrolments, one INSERT each
+    for records, history events and notifications. Running it again creates nothing new (it
+    only fills in a record a completed enrolment might lack; notifications have dedup keys).
     """
     locked = lock_offering(offering_id=offering.pk)
     result = CompletionResult()
+    history: list[dict] = []
+    notices: list[dict] = []
+    now = timezone.now()
     if locked.status == Offering.Status.COMPLETED:
         result.already_completed = True
-        result.records_created = _create_records(offering=locked, actor=actor)
+        result.records_created = _create_records(
+            offering=locked, actor=actor, now=now, history=history, notices=notices
+        )
+        history_record_many(events=history, actor=actor)
+        notify_many(region=locked.region, items=notices)
         return result
     if locked.status == Offering.Status.CANCELLED:
         raise ValidationError(
@@ -174,62 +192,85 @@ def offering_complete(*, offering: Offering, actor) -> CompletionResult:
             % {"date": locked.end_date.strftime("%d-%m-%Y")},
             code="not_finished",
         )
-    now = timezone.now()
     jp = locked.program.jp
-    rows, total_sessions = attendance_rows(offering=locked)
+    rows, _total_sessions = attendance_rows(offering=locked)
     for enrolment in rows:
-        attended, rate = enrolment.attended, enrolment.rate
+        rate = enrolment.rate
         reason = _("Kehadiran %(rate)s%% (minimal %(min)s%%).") % {
             "rate": f"{rate:.0f}",
             "min": locked.min_attendance_percent,
         }
-        if attended:
-            _transition(
+        if enrolment.attended:
+            _finish(
                 enrolment,
                 to_status=S.COMPLETED,
-                actor=actor,
                 reason=reason,
-                fields={"attendance_rate": rate, "jp_awarded": jp, "completed_at": now},
+                history=history,
+                attendance_rate=rate,
+                jp_awarded=jp,
+                completed_at=now,
+                updated_at=now,
             )
             result.completed += 1
         else:
-            _transition(
+            _finish(
                 enrolment,
                 to_status=S.NO_SHOW,
-                actor=actor,
                 reason=reason,
-                fields={"attendance_rate": rate, "jp_awarded": None, "completed_at": now},
+                history=history,
+                attendance_rate=rate,
+                jp_awarded=None,
+                completed_at=now,
+                updated_at=now,
             )
             result.no_show += 1
-    leftovers = Enrolment.objects.filter(
-        offering_id=locked.pk, status__in=Enrolment.WAITING_STATUSES
-    ).select_related("employee")
+    # Set-based: one UPDATE per outcome, one for the per-person rates (a single CASE column;
+    # bulk_update of every field would build a CASE per field and row in Python).
+    for status, awarded in ((S.COMPLETED, jp), (S.NO_SHOW, None)):
+        ids = [e.pk for e in rows if e.status == status]
+        if ids:
+            Enrolment.objects.filter(pk__in=ids).update(
+                status=status, jp_awarded=awarded, completed_at=now, updated_at=now
+            )
+    Enrolment.objects.bulk_update(rows, ["attendance_rate"])
+    leftovers = list(
+        Enrolment.objects.filter(
+            offering_id=locked.pk, status__in=Enrolment.WAITING_STATUSES
+        ).select_related("employee")
+    )
     for enrolment in leftovers:
-        from_status = enrolment.status
-        enrolment.status = S.CANCELLED
-        enrolment.cancelled_at = now
-        enrolment.save(update_fields=["status", "cancelled_at", "updated_at"])
-        history_record(
-            subject=enrolment,
-            action="cancelled",
-            actor=actor,
-            from_status=from_status,
+        _finish(
+            enrolment,
             to_status=S.CANCELLED,
             reason=FINISHED_REASON,
+            history=history,
+            cancelled_at=now,
+            updated_at=now,
         )
-        notify(
-            recipient=enrolment.employee,
-            kind=Kind.ENROLMENT_CANCELLED,
-            subject=enrolment,
-            context={
-                "program": locked.program.title,
-                "offering": locked.name,
-                "reason": FINISHED_REASON,
-            },
-            dedup_key=f"enrolment:{enrolment.pk}:cancelled",
+        enrolment.offering = locked
+        notices.append(
+            {
+                "recipient": enrolment.employee,
+                "kind": Kind.ENROLMENT_CANCELLED,
+                "subject": enrolment,
+                "context": {
+                    "program": locked.program.title,
+                    "offering": locked.name,
+                    "reason": FINISHED_REASON,
+                },
+                "dedup_key": f"enrolment:{enrolment.pk}:cancelled",
+            }
         )
         result.cancelled += 1
-    result.records_created = _create_records(offering=locked, actor=actor)
+    if leftovers:
+        Enrolment.objects.filter(pk__in=[e.pk for e in leftovers]).update(
+            status=S.CANCELLED, cancelled_at=now, updated_at=now
+        )
+    result.records_created = _create_records(
+        offering=locked, actor=actor, now=now, history=history, notices=notices
+    )
+    history_record_many(events=history, actor=actor)
+    notify_many(region=locked.region, items=notices)
     locked.status = Offering.Status.COMPLETED
     locked.completed_at = now
     locked.save(update_fields=["status", "completed_at", "updated_at"])

@@ -37,11 +37,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Employee
-from regions.notifications import notify
+from regions.notifications import notify, notify_many
 from training.models import Enrolment, Offering, Program
 from training.notifications import Kind
 from training.seats import SeatState, lock_offering, seat_state
-from training.services.history import history_record
+from training.services.history import history_record, history_record_many
 
 S = Enrolment.Status
 
@@ -134,6 +134,11 @@ def _illegal(enrolment: Enrolment, what: str) -> ValidationError:
 
 
 def _check_can_enrol(*, offering: Offering, employee: Employee, source: str) -> None:
+    _check_employee(offering=offering, employee=employee)
+    _check_offering_open(offering=offering, source=source)
+
+
+def _check_employee(*, offering: Offering, employee: Employee) -> None:
     if employee.region_id != offering.region_id:
         raise ValidationError(
             _("Angkatan ini milik wilayah lain; pendaftaran hanya untuk pegawai wilayahnya."),
@@ -145,6 +150,9 @@ def _check_can_enrol(*, offering: Offering, employee: Employee, source: str) -> 
             % {"name": employee.name},
             code="inactive_employee",
         )
+
+
+def _check_offering_open(*, offering: Offering, source: str) -> None:
     if offering.program.status != Program.Status.PUBLISHED:
         raise ValidationError(
             _("Program pelatihan ini belum diterbitkan atau sudah diarsipkan."),
@@ -621,12 +629,19 @@ class BulkOutcome:
     enrolment: Enrolment | None = None
 
 
+@transaction.atomic
 def enrolment_bulk_create(
     *, offering: Offering, employees: list[Employee], actor, unknown: list[str] = ()
 ) -> list[BulkOutcome]:
-    """Enrol many employees as an admin, one at a time, each in its own transaction under the
-    offering lock (so a refusal of one never undoes the others). Admin enrolments skip the
-    supervisor's approval. `unknown` lists identifiers that matched no employee.
+    """Enrol many employees as an admin (no supervisor's approval), reporting an outcome per
+    person: confirmed, waitlisted or refused with the reason. `unknown` lists identifiers that
+    matched no employee.
+
+    One short transaction under the offering lock, in a constant number of queries whatever
+    the number of people: the seats are counted once and handed out in order in memory (the
+    same rule as `enrolment_create`), then the enrolments, their history and their
+    notifications are written with one INSERT each. A refusal is that person's outcome; it
+    never undoes the others.
     """
     outcomes = [
         BulkOutcome(
@@ -637,26 +652,102 @@ def enrolment_bulk_create(
         )
         for label in unknown
     ]
-    seen: set[int] = set()
+    people, seen = [], set()
     for employee in employees:
-        label = employee.nip
-        if employee.pk in seen:
-            continue
-        seen.add(employee.pk)
+        if employee.pk not in seen:
+            seen.add(employee.pk)
+            people.append(employee)
+    if not people:
+        return outcomes
+    locked = lock_offering(offering_id=offering.pk)
+    try:
+        _check_offering_open(offering=locked, source=Enrolment.Source.ADMIN)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        return outcomes + [
+            BulkOutcome(label=p.nip, employee=p, status="refused", message=message) for p in people
+        ]
+    live = set(
+        Enrolment.objects.filter(
+            offering_id=locked.pk,
+            employee_id__in=[p.pk for p in people],
+            status__in=Enrolment.LIVE_STATUSES,
+        ).values_list("employee_id", flat=True)
+    )
+    state = seat_state(offering=locked)
+    queued = Enrolment.objects.filter(offering_id=locked.pk, status=S.WAITLISTED).count()
+    now = _now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    new: list[tuple[BulkOutcome, Enrolment]] = []
+    for employee in people:
         try:
-            enrolment = enrolment_create(
-                offering=offering, employee=employee, actor=actor, source=Enrolment.Source.ADMIN
-            )
+            _check_employee(offering=locked, employee=employee)
+            if employee.pk in live:
+                raise _duplicate_error()
+            fits, reserved_unit_id = state.pick(employee.unit_id)
+            if not fits and not locked.has_waitlist:
+                raise ValidationError(
+                    _("Kuota angkatan ini sudah penuh dan tidak ada daftar tunggu."),
+                    code="quota_full",
+                )
         except ValidationError as exc:
-            outcomes.append(
-                BulkOutcome(
-                    label=label, employee=employee, status="refused", message=" ".join(exc.messages)
-                )
+            outcome = BulkOutcome(
+                label=employee.nip,
+                employee=employee,
+                status="refused",
+                message=" ".join(exc.messages),
             )
-        else:
-            outcomes.append(
-                BulkOutcome(
-                    label=label, employee=employee, status=enrolment.status, enrolment=enrolment
-                )
+            outcomes.append(outcome)
+            continue
+        if fits:
+            state.take(reserved_unit_id)
+        outcome = BulkOutcome(label=employee.nip, employee=employee, status="")
+        outcomes.append(outcome)
+        new.append(
+            (
+                outcome,
+                Enrolment(
+                    region_id=locked.region_id,
+                    offering=locked,
+                    employee=employee,
+                    status=S.CONFIRMED if fits else S.WAITLISTED,
+                    source=Enrolment.Source.ADMIN,
+                    reserved_unit_id=reserved_unit_id if fits else None,
+                    requested_at=now,
+                    confirmed_at=now if fits else None,
+                    waitlisted_at=None if fits else now,
+                    created_by=user,
+                ),
             )
+        )
+    created = Enrolment.objects.bulk_create([enrolment for _outcome, enrolment in new])
+    events, notices = [], []
+    for enrolment in created:
+        confirmed = enrolment.status == S.CONFIRMED
+        events.append({"subject": enrolment, "action": "created", "to_status": S.REQUESTED})
+        events.append(
+            {
+                "subject": enrolment,
+                "action": "confirmed" if confirmed else "waitlisted",
+                "from_status": S.REQUESTED,
+                "to_status": enrolment.status,
+            }
+        )
+        extra = {}
+        if not confirmed:
+            queued += 1
+            extra["position"] = queued
+        notices.append(
+            {
+                "recipient": enrolment.employee,
+                "kind": Kind.ENROLMENT_CONFIRMED if confirmed else Kind.ENROLMENT_WAITLISTED,
+                "subject": enrolment,
+                "context": _context(enrolment, locked, **extra),
+                "dedup_key": _dedup(enrolment, "confirmed" if confirmed else "waitlisted"),
+            }
+        )
+    history_record_many(events=events, actor=actor)
+    notify_many(region=locked.region, items=notices)
+    for outcome, enrolment in new:
+        outcome.status, outcome.enrolment = enrolment.status, enrolment
     return outcomes

@@ -27,6 +27,27 @@ def history_record(
     )
 
 
+def history_record_many(*, events: list[dict], actor=None) -> list[HistoryEvent]:
+    """Append many events at once (one INSERT): each a dict of `subject`, `action` and
+    optionally `from_status`, `to_status`, `reason` — the arguments of `history_record`."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return HistoryEvent.objects.bulk_create(
+        HistoryEvent(
+            region_id=event["subject"].region_id,
+            content_type=ContentType.objects.get_for_model(
+                event["subject"], for_concrete_model=True
+            ),
+            object_id=event["subject"].pk,
+            action=event["action"],
+            from_status=event.get("from_status") or "",
+            to_status=event.get("to_status") or "",
+            actor=user,
+            reason=event.get("reason") or "",
+        )
+        for event in events
+    )
+
+
 def history_for(*, subject):
     """The events of one object, oldest first, with their actors (one query)."""
     return HistoryEvent.objects.filter(
