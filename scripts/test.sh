@@ -7,5 +7,6 @@ scripts/setup.sh
 .venv/bin/python manage.py compilemessages --ignore=.venv -v0
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache  # the layers contract in pyproject.toml
 .venv/bin/python manage.py makemigrations --check --dry-run -v0
 exec .venv/bin/python -m pytest "$@"

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django_scopes import scope, scopes_disabled
 
-from .factories import EmployeeFactory, RegionFactory, UnitFactory, make_admin
+from tests.factories.regions import EmployeeFactory, RegionFactory, UnitFactory, make_admin
 
 PASSWORD = "Rahasia-123!"
 

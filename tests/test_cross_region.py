@@ -6,8 +6,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
+from tests.factories.regions import EmployeeFactory
+
 from .cross_region import LEAK_BUILDERS, ROUTES
-from .factories import EmployeeFactory
 
 
 def _region_route_names(patterns=None, namespace="", inherited=False):

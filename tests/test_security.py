@@ -8,8 +8,8 @@ from django_scopes import scope, scopes_disabled
 
 from regions.notifications import notify
 from tests.cross_region import LEAK_BUILDERS, ROUTES
-from tests.factories import EmployeeFactory, UserFactory
-from tests.factories_training import EnrolmentFactory, OfferingFactory, ProgramFactory
+from tests.factories.regions import EmployeeFactory, UserFactory
+from tests.factories.training import EnrolmentFactory, OfferingFactory, ProgramFactory
 from training.models import Enrolment, Program
 from training.notifications import Kind
 

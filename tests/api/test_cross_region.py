@@ -5,9 +5,13 @@ import pytest
 from django_scopes import scopes_disabled
 
 from regions.models import Tombstone
-from tests.factories import UnitFactory
-from tests.factories_api import RecordFactory, TombstoneFactory
-from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from tests.factories.regions import TombstoneFactory, UnitFactory
+from tests.factories.training import (
+    DevelopmentRecordFactory,
+    EnrolmentFactory,
+    OfferingFactory,
+    SessionFactory,
+)
 
 from .conftest import ApiTestClient, issue
 
@@ -40,7 +44,9 @@ def both(region, other_region, employee, other_employee):
                 "offerings": offering.pk,
                 "employees": emp.pk,
                 "units": emp.unit_id,
-                "development-records": RecordFactory(region=reg, employee=emp).pk,
+                "development-records": DevelopmentRecordFactory(
+                    verified=True, region=reg, employee=emp
+                ).pk,
                 "evaluations": offering.pk,
                 "tombstone": TombstoneFactory(region=reg, object_id=777).pk,
                 "nip": emp.nip,

@@ -4,8 +4,8 @@ pages, idempotent with `Idempotency-Key`."""
 import pytest
 from django_scopes import scopes_disabled
 
-from tests.factories import EmployeeFactory
-from tests.factories_training import OfferingFactory
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import OfferingFactory
 from training.models import Enrolment, HistoryEvent, Offering
 
 pytestmark = pytest.mark.django_db

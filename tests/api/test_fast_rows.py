@@ -5,9 +5,13 @@ import pytest
 from django_scopes import scopes_disabled
 
 from kompetensi.api import base
-from tests.factories import EmployeeFactory, UnitFactory
-from tests.factories_api import RecordFactory, TombstoneFactory
-from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from tests.factories.regions import EmployeeFactory, TombstoneFactory, UnitFactory
+from tests.factories.training import (
+    DevelopmentRecordFactory,
+    EnrolmentFactory,
+    OfferingFactory,
+    SessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +39,7 @@ def test_the_direct_fetch_gives_what_the_orm_gives(api, region, monkeypatch, url
             EnrolmentFactory(
                 region=region, offering=offering, employee=employee, pre_test_score=61.5
             )
-            RecordFactory(region=region, employee=employee)
+            DevelopmentRecordFactory(verified=True, region=region, employee=employee)
             TombstoneFactory(region=region)
     direct = api.get(url)
     assert direct.status_code == 200

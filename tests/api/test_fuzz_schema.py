@@ -14,8 +14,13 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django_scopes import scopes_disabled
 
-from tests.factories_api import RecordFactory, TombstoneFactory
-from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from tests.factories.regions import TombstoneFactory
+from tests.factories.training import (
+    DevelopmentRecordFactory,
+    EnrolmentFactory,
+    OfferingFactory,
+    SessionFactory,
+)
 
 from .conftest import issue
 
@@ -52,8 +57,10 @@ def fuzz_token(region, other_region, employee, other_employee, _wsgi_in_test_tra
             EnrolmentFactory(
                 region=reg, offering=offering, employee=emp, pre_test_score=50, post_test_score=80
             )
-            RecordFactory(region=reg, employee=emp)
-            RecordFactory(region=reg, employee=emp, form_id=1, title="PKA Angkatan II")
+            DevelopmentRecordFactory(verified=True, region=reg, employee=emp)
+            DevelopmentRecordFactory(
+                verified=True, region=reg, employee=emp, form_id=1, title="PKA Angkatan II"
+            )
             TombstoneFactory(region=reg, resource="enrolments", deleted_at=dt.datetime(2026, 1, 1))
     return issue(region, scopes=("read", "enrol")).token
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from regions.models import ApiClient
-from tests.factories import EmployeeFactory, UnitFactory
-from tests.factories_api import RecordFactory, TombstoneFactory
-from tests.factories_training import (
+from tests.factories.regions import EmployeeFactory, TombstoneFactory, UnitFactory
+from tests.factories.training import (
+    DevelopmentRecordFactory,
     EnrolmentFactory,
     OfferingFactory,
     ProgramFactory,
@@ -45,7 +45,7 @@ def _make(region, n):
             SessionFactory(region=region, offering=offering)
             SessionFactory(region=region, offering=offering)
             EnrolmentFactory(region=region, offering=offering, employee=employee)
-            RecordFactory(region=region, employee=employee)
+            DevelopmentRecordFactory(verified=True, region=region, employee=employee)
             TombstoneFactory(
                 region=region, deleted_at=dt.datetime(2026, 1, 1) + dt.timedelta(hours=_)
             )

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from regions.models import Employee
-from tests.factories import EmployeeFactory, UnitFactory
-from tests.factories_api import RecordFactory
-from tests.factories_training import (
+from tests.factories.regions import EmployeeFactory, UnitFactory
+from tests.factories.training import (
+    DevelopmentRecordFactory,
     EnrolmentFactory,
     OfferingFactory,
     ProgramFactory,
@@ -216,8 +216,10 @@ def test_evaluation_summary_per_offering(api, region):
 
 
 def test_development_records_and_their_filters(api, region, employee):
-    verified = RecordFactory(region=region, employee=employee, year=2026)
-    pending = RecordFactory(region=region, employee=employee, year=2025, status="submitted")
+    verified = DevelopmentRecordFactory(verified=True, region=region, employee=employee, year=2026)
+    pending = DevelopmentRecordFactory(
+        verified=True, region=region, employee=employee, year=2025, status="submitted"
+    )
     row = api.get(f"/api/v1/development-records/{verified.pk}/").json()
     assert row["status"] == "verified" and row["jp"] == 24.0
     assert row["employee_nip"] == employee.nip
@@ -235,11 +237,15 @@ def test_structural_levels_come_from_the_title():
 
 
 def test_siasn_export_in_both_shapes_json_and_csv(api, region, employee):
-    kursus = RecordFactory(
-        region=region, employee=employee, jp="4.5", start_date=dt.date(2026, 3, 2)
+    kursus = DevelopmentRecordFactory(
+        verified=True, region=region, employee=employee, jp="4.5", start_date=dt.date(2026, 3, 2)
     )
-    diklat = RecordFactory(region=region, employee=employee, form_id=1, title="PKA Angkatan II")
-    RecordFactory(region=region, employee=employee, status="submitted")  # never exported
+    diklat = DevelopmentRecordFactory(
+        verified=True, region=region, employee=employee, form_id=1, title="PKA Angkatan II"
+    )
+    DevelopmentRecordFactory(
+        verified=True, region=region, employee=employee, status="submitted"
+    )  # never exported
     rows = api.get("/api/v1/development-records/siasn/").json()["results"]
     assert rows == [
         {
@@ -282,14 +288,17 @@ def _csv_rows(response):
 def test_siasn_csv_writes_user_text_as_text_never_as_a_formula(api, region, employee):
     with scopes_disabled():
         Employee.objects.filter(pk=employee.pk).update(name="@Siti Aminah")
-    kursus = RecordFactory(
+    kursus = DevelopmentRecordFactory(
+        verified=True,
         region=region,
         employee=employee,
         title=FORMULA,
         organiser="+BPSDM",
         certificate_number="-SERT/1",
     )
-    diklat = RecordFactory(region=region, employee=employee, form_id=1, title=FORMULA)
+    diklat = DevelopmentRecordFactory(
+        verified=True, region=region, employee=employee, form_id=1, title=FORMULA
+    )
     siasn = "/api/v1/development-records/siasn/?format=csv"
     (row,) = _csv_rows(api.get(siasn))
     assert row["id"] == str(kursus.pk)

@@ -7,9 +7,8 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from tests.factories import EmployeeFactory
-from tests.factories_api import TombstoneFactory
-from tests.factories_training import EnrolmentFactory, OfferingFactory
+from tests.factories.regions import EmployeeFactory, TombstoneFactory
+from tests.factories.training import EnrolmentFactory, OfferingFactory
 from training.models import Enrolment
 
 # Real commits: a row's sync position is the transaction that wrote it, so changes between two

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regions.models import Employee, Unit
-from tests.factories import EmployeeFactory, UnitFactory, make_admin
-from tests.factories_api import RecordFactory
-from tests.factories_training import (
+from tests.factories.regions import EmployeeFactory, UnitFactory, make_admin
+from tests.factories.training import (
+    DevelopmentRecordFactory,
     EnrolmentFactory,
     OfferingFactory,
     ProgramFactory,
@@ -134,7 +134,10 @@ def world(region):
             EnrolmentFactory(region=region, offering=offerings[i % 2], employee=person)
             for i, person in enumerate(people)
         ]
-        records = [RecordFactory(region=region, employee=person) for person in people[:2]]
+        records = [
+            DevelopmentRecordFactory(verified=True, region=region, employee=person)
+            for person in people[:2]
+        ]
     return {
         "units": units,
         "people": people,
@@ -334,8 +337,11 @@ def test_a_withdrawn_record_leaves_the_mirror(api, region, world):
     mirror = Mirror(api)
     mirror.pull()
     with scopes_disabled():
-        record = RecordFactory(
-            region=region, employee=world["people"][3], status=DevelopmentRecord.Status.SUBMITTED
+        record = DevelopmentRecordFactory(
+            verified=True,
+            region=region,
+            employee=world["people"][3],
+            status=DevelopmentRecord.Status.SUBMITTED,
         )
     mirror.pull()
     assert record.pk in mirror.rows["development-records"]

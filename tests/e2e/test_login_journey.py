@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 
 from regions import demo
 from regions.models import Employee, Golongan, PositionType
+from tests.factories.regions import EmployeeFactory, RegionFactory, UnitFactory
 
 from ..conftest import PASSWORD
-from ..factories import EmployeeFactory, RegionFactory, UnitFactory
 from .conftest import ARTIFACTS, DESKTOP, PHONE, log_in
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,8 @@ import pytest
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from ..factories import EmployeeFactory, RegionFactory, UnitFactory, make_admin
+from tests.factories.regions import EmployeeFactory, RegionFactory, UnitFactory, make_admin
+
 from .helpers import (
     expect_flash,
     field,

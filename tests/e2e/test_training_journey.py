@@ -16,8 +16,8 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from regions.models import Golongan, PositionType
+from tests.factories.regions import EmployeeFactory, RegionFactory, UnitFactory, make_admin
 
-from ..factories import EmployeeFactory, RegionFactory, UnitFactory, make_admin
 from .helpers import (
     expect_flash,
     field,

@@ -9,11 +9,14 @@ import pytest
 from django.utils import timezone
 
 from regions.models import Employee
+from tests.factories.regions import EmployeeFactory, UnitFactory
+from tests.factories.training import (
+    DevelopmentRecordFactory,
+    EnrolmentFactory,
+    OfferingFactory,
+    ProgramFactory,
+)
 from training.models import DevelopmentRecord, Enrolment, Offering
-
-from ..factories import EmployeeFactory, UnitFactory
-from ..factories_records import DevelopmentRecordFactory
-from ..factories_training import EnrolmentFactory, OfferingFactory, ProgramFactory
 
 PERIOD = dt.date(2025, 3, 1)
 S = Enrolment.Status

@@ -20,9 +20,13 @@ from evaluations.models import BackgroundJob
 from evaluations.services import jobs
 from regions import nip as nip_rules
 from regions.models import Employee, Golongan
-from tests.factories import EmployeeFactory
-from tests.factories_records import DevelopmentRecordFactory
-from tests.factories_training import EnrolmentFactory, OfferingFactory, ProgramFactory
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import (
+    DevelopmentRecordFactory,
+    EnrolmentFactory,
+    OfferingFactory,
+    ProgramFactory,
+)
 from training.models import DevelopmentRecord, Enrolment
 
 from .conftest import stored_files
@@ -428,7 +432,7 @@ def test_export_streams_rows_in_a_constant_number_of_queries(
 
 
 def test_export_filename():
-    from tests.factories import RegionFactory
+    from tests.factories.regions import RegionFactory
 
     region = RegionFactory(slug="binjai")
     at = timezone.make_aware(dt.datetime(2026, 11, 24, 15, 30))

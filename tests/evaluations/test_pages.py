@@ -11,8 +11,8 @@ from django_scopes import scope, scopes_disabled
 from evaluations.models import BackgroundJob, RegionReport
 from evaluations.services import jobs
 from regions.models import User
-from tests.factories import make_admin
-from tests.factories_evaluations import BackgroundJobFactory, RegionReportFactory
+from tests.factories.evaluations import BackgroundJobFactory, RegionReportFactory
+from tests.factories.regions import make_admin
 
 pytestmark = pytest.mark.django_db
 Status = BackgroundJob.Status

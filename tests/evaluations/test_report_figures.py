@@ -7,9 +7,8 @@ from decimal import Decimal
 import pytest
 
 from evaluations import selectors
-from tests.factories import EmployeeFactory, UnitFactory
-from tests.factories_enrolment import quick_employees
-from tests.factories_training import EnrolmentFactory, OfferingFactory
+from tests.factories.regions import EmployeeFactory, UnitFactory, quick_employees
+from tests.factories.training import EnrolmentFactory, OfferingFactory
 from training.models import Enrolment, OfferingUnitQuota
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from weasyprint import HTML
 from evaluations import schedules, selectors, tasks
 from evaluations.models import RegionReport
 from evaluations.services import reports
-from tests.factories import EmployeeFactory, make_admin
+from tests.factories.regions import EmployeeFactory, make_admin
 
 from .conftest import PERIOD, stored_files
 

@@ -12,8 +12,8 @@ from django_scopes import scope
 
 from regions.models import Notification, NotificationDelivery
 from regions.notifications import delivery_send, notify
-from tests.factories import EmployeeFactory
-from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import EnrolmentFactory, OfferingFactory, SessionFactory
 from training.jobs import session_reminders
 from training.notifications import Kind
 

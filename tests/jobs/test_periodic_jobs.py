@@ -11,8 +11,8 @@ from django_scopes import scope, scopes_disabled
 
 from regions import schedules as regions_schedules
 from regions.models import Employee, Notification
-from tests.factories import EmployeeFactory
-from tests.factories_training import (
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import (
     EnrolmentFactory,
     OfferingFactory,
     SessionFactory,

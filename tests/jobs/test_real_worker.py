@@ -35,8 +35,8 @@ from regions.models import Notification, NotificationDelivery
 from regions.notifications import broker_backoff_reset, notify
 from regions.notifications.channels import SLOW_CHANNEL_ENV
 from regions.tasks import sweep_deliveries
-from tests.factories import EmployeeFactory
-from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import EnrolmentFactory, OfferingFactory, SessionFactory
 from training.models import Enrolment
 from training.notifications import Kind
 from training.tasks import session_reminders

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from tests.factories.training import EnrolmentFactory, OfferingFactory, SessionFactory
 from training.calendar import employee_calendar_ics, invitation_ics
 from training.models import Enrolment, Offering, Session
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from evaluations.notifications import Kind as EvaluationKind
 from regions.models import NotificationDelivery
 from regions.notifications import build_email, notify, registered_kinds, render_message
-from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from tests.factories.training import EnrolmentFactory, OfferingFactory, SessionFactory
 from training.models import DevelopmentPlan, DevelopmentRecord, Enrolment, Session
 from training.notifications import Kind
 
@@ -268,7 +268,7 @@ def _subject_for(kind, region, employee, enrolment, sessions):
     if kind.startswith("offering") or kind == Kind.WINDOW_CLOSING:
         return enrolment.offering
     if kind.startswith("record"):
-        from tests.factories_training import development_form
+        from tests.factories.training import development_form
 
         with scope(region=region):
             return DevelopmentRecord.objects.create(

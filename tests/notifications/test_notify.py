@@ -20,8 +20,8 @@ from regions.notifications import (
 )
 from regions.notifications import channels as notification_channels
 from regions.tasks import send_delivery
-from tests.factories import EmployeeFactory
-from tests.factories_training import EnrolmentFactory
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import EnrolmentFactory
 from training.notifications import Kind
 
 Status = NotificationDelivery.Status
@@ -248,9 +248,21 @@ def test_empty_dedup_key_still_records(region, employee, django_capture_on_commi
     assert first.pk != second.pk
 
 
+def _free_port() -> int:
+    """A loopback port nobody listens on (asked of the OS at run time, never a fixed one)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
-def broker_down():
-    """Point the Celery app at a port where nothing listens, as in a Redis outage."""
+def broker_down(monkeypatch):
+    """Point the Celery app at a port where nothing listens, as in a Redis outage. Celery reads
+    CELERY_BROKER_URL from the environment before its own setting, so both point there."""
+    down = f"redis://127.0.0.1:{_free_port()}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", down)
     conf = app.conf
     saved = {
         key: conf[key]
@@ -262,7 +274,7 @@ def broker_down():
             "broker_connection_timeout",
         )
     }
-    conf.broker_url = "redis://127.0.0.1:6390/0"
+    conf.broker_url = down
     conf.task_always_eager = False
     conf.broker_connection_retry = False
     conf.broker_connection_max_retries = 0

@@ -7,8 +7,8 @@ from django_scopes import scope
 from evaluations.notifications import Kind as EvaluationKind
 from regions.models import Notification
 from regions.notifications import notify
-from tests.factories import EmployeeFactory
-from tests.factories_training import EnrolmentFactory
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import EnrolmentFactory
 from training.notifications import Kind
 
 
@@ -172,7 +172,7 @@ def test_someone_elses_notification_is_404(region, unit, employee, login):
 
 
 def test_national_viewer_without_employee_gets_403(region, login):
-    from tests.factories import UserFactory
+    from tests.factories.regions import UserFactory
 
     viewer = UserFactory(is_national_viewer=True)
     assert login(viewer).get(_url("list", region)).status_code == 403

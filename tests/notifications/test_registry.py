@@ -16,7 +16,7 @@ from regions.notifications import (
     registered_kinds,
     render_message,
 )
-from tests.factories_training import EnrolmentFactory
+from tests.factories.training import EnrolmentFactory
 from training.notifications import Kind
 
 

@@ -11,8 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from regions import nip as nip_rules
 from regions.models import Employee, Golongan, Membership
-
-from ..factories import EmployeeFactory, UnitFactory, next_nip
+from tests.factories.regions import EmployeeFactory, UnitFactory, next_nip
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from regions.models import Unit
-
-from ..factories import EmployeeFactory, UnitFactory
+from tests.factories.regions import EmployeeFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 

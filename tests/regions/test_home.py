@@ -8,9 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from tests.factories.training import (
+    EnrolmentFactory,
+    OfferingFactory,
+    SessionFactory,
+    development_form,
+)
 from training.models import DevelopmentRecord, Enrolment
-
-from ..factories_training import EnrolmentFactory, OfferingFactory, SessionFactory, development_form
 
 pytestmark = pytest.mark.django_db
 

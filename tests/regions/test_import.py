@@ -12,8 +12,7 @@ from openpyxl import Workbook, load_workbook
 from regions import nip as nip_rules
 from regions.imports import ImportIssue, employee_template_csv, employees_import
 from regions.models import Employee, Golongan, User
-
-from ..factories import EmployeeFactory, UnitFactory
+from tests.factories.regions import EmployeeFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,6 @@
 """Region routes of the catalogue (ASN catalogue and admin pages)."""
 
-from tests.factories_training import (
-    OfferingFactory,
-    ProgramFactory,
-    SessionFactory,
-)
+from tests.factories.training import OfferingFactory, ProgramFactory, SessionFactory
 from training.models import OfferingUnitQuota
 
 

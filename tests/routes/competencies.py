@@ -1,7 +1,7 @@
 """Region routes of the competency, position-standard, partner and speaker pages."""
 
 from regions.models import PositionType
-from tests.factories_training import CompetencyFactory, ProviderFactory, SpeakerFactory
+from tests.factories.training import CompetencyFactory, ProviderFactory, SpeakerFactory
 from training.models import EmployeeCompetency, PositionStandard, PositionStandardItem
 
 

@@ -1,6 +1,6 @@
 """Region routes of enrolment pages (ASN, supervisor approvals, admin participants)."""
 
-from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from tests.factories.training import EnrolmentFactory, OfferingFactory, SessionFactory
 from training.models import Enrolment
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django_scopes import scopes_disabled
 
-from tests.factories_evaluations import BackgroundJobFactory, RegionReportFactory
+from tests.factories.evaluations import BackgroundJobFactory, RegionReportFactory
 
 
 def build_leak(leak):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django_scopes import scopes_disabled
 
-from tests.factories_training import development_form
+from tests.factories.training import development_form
 from training.models import DevelopmentPlan, DevelopmentPlanItem, DevelopmentRecord
 
 

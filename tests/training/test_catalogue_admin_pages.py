@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from tests.factories_catalogue import enrol, jakarta
-from tests.factories_training import (
+from tests.factories.training import (
     CompetencyFactory,
     OfferingFactory,
     ProgramFactory,
     SessionFactory,
     SpeakerFactory,
+    enrol,
+    jakarta,
 )
 from training.models import Enrolment, Offering, OfferingUnitQuota, Program, Session
 
@@ -490,7 +491,7 @@ def test_programme_detail_query_count_is_constant(region, admin, login, django_a
 
 
 def test_offering_detail_query_count_is_constant(region, admin, login, django_assert_num_queries):
-    from tests.factories import UnitFactory
+    from tests.factories.regions import UnitFactory
 
     offering = OfferingFactory(region=region)
     client = login(admin)
@@ -584,7 +585,7 @@ def test_every_admin_page_renders_for_the_admin(region, admin, login, unit):
 
 
 def test_national_viewer_browses_the_catalogue_without_enrol_buttons(region, login):
-    from tests.factories import UserFactory
+    from tests.factories.regions import UserFactory
 
     viewer = UserFactory(is_national_viewer=True)
     offering = OfferingFactory(region=region)

@@ -9,15 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from tests.factories import EmployeeFactory
-from tests.factories_catalogue import enrol
-from tests.factories_training import (
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import (
     CompetencyFactory,
     OfferingFactory,
     ProgramFactory,
     SessionFactory,
     SpeakerFactory,
     development_form,
+    enrol,
 )
 from training.models import Enrolment, Offering, OfferingUnitQuota, Program
 from training.selectors import catalogue as selectors

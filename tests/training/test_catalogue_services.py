@@ -12,9 +12,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from regions.models import Notification
-from tests.factories import EmployeeFactory, UnitFactory
-from tests.factories_catalogue import enrol, jakarta, notified
-from tests.factories_training import (
+from tests.factories.regions import EmployeeFactory, UnitFactory
+from tests.factories.training import (
     CompetencyFactory,
     OfferingFactory,
     ProgramFactory,
@@ -22,6 +21,9 @@ from tests.factories_training import (
     SessionFactory,
     SpeakerFactory,
     development_form,
+    enrol,
+    jakarta,
+    notified,
 )
 from training.models import (
     Enrolment,
@@ -32,9 +34,9 @@ from training.models import (
     Session,
 )
 from training.notifications import Kind
+from training.selectors.history import history_for
 from training.services import catalogue as services
 from training.services import programmes
-from training.services.history import history_for
 
 S = Enrolment.Status
 
@@ -377,10 +379,10 @@ def test_offering_changes_notify_live_participants(in_region, caplog):
     requested = enrol(offering, S.REQUESTED)
     cancelled = enrol(offering, S.CANCELLED)
     services.offering_update(offering=offering, seats=25)
-    assert not any(kind == Kind.OFFERING_CHANGED for kind, _ in notified(caplog))
+    assert not any(kind == Kind.OFFERING_CHANGED for kind, _ in notified())
 
     services.offering_update(offering=offering, venue="Gedung Pandanaran Lt. 3")
-    told = {pk for kind, pk in notified(caplog) if kind == Kind.OFFERING_CHANGED}
+    told = {pk for kind, pk in notified() if kind == Kind.OFFERING_CHANGED}
     assert told == {confirmed.employee_id, requested.employee_id}
     assert cancelled.employee_id not in told
 
@@ -441,7 +443,7 @@ def test_cancel_offering_cancels_live_enrolments_with_history_and_tells_them(
     rejected.refresh_from_db()
     assert rejected.status == S.REJECTED
     assert not history_for(subject=rejected).exists()
-    told = {pk for kind, pk in notified(caplog) if kind == Kind.OFFERING_CANCELLED}
+    told = {pk for kind, pk in notified() if kind == Kind.OFFERING_CANCELLED}
     assert told == {e.employee_id for e in live}
     session.refresh_from_db()
     assert session.status == Session.Status.CANCELLED
@@ -649,7 +651,7 @@ def test_session_update_bumps_sequence_and_announces_new_times(in_region, caplog
     services.session_update(session=session, title="Materi inti")
     session.refresh_from_db()
     assert session.sequence == 1
-    assert not any(kind == Kind.SESSION_CHANGED for kind, _ in notified(caplog))
+    assert not any(kind == Kind.SESSION_CHANGED for kind, _ in notified())
 
     services.session_update(
         session=session,
@@ -658,7 +660,7 @@ def test_session_update_bumps_sequence_and_announces_new_times(in_region, caplog
     )
     session.refresh_from_db()
     assert session.sequence == 2
-    assert (Kind.SESSION_CHANGED, participant.employee_id) in notified(caplog)
+    assert (Kind.SESSION_CHANGED, participant.employee_id) in notified()
 
 
 def test_session_update_refuses_end_before_start(in_region):
@@ -690,7 +692,7 @@ def test_session_cancel_needs_a_reason_then_keeps_the_session(in_region, admin, 
         "Gedung dipakai",
         1,
     )
-    assert (Kind.SESSION_CANCELLED, participant.employee_id) in notified(caplog)
+    assert (Kind.SESSION_CANCELLED, participant.employee_id) in notified()
     assert [e.action for e in history_for(subject=session)] == ["cancelled"]
     with pytest.raises(ValidationError):
         services.session_update(session=session, title="Lagi")
@@ -802,8 +804,8 @@ def test_generated_sessions_are_announced_once_per_participant(in_region, caplog
         start_time=dt.time(9, 0),
         end_time=dt.time(11, 0),
     )
-    assert (Kind.OFFERING_CHANGED, participant.employee_id) in notified(caplog)
-    assert not any(kind == Kind.SESSION_CHANGED for kind, _ in notified(caplog))
+    assert (Kind.OFFERING_CHANGED, participant.employee_id) in notified()
+    assert not any(kind == Kind.SESSION_CHANGED for kind, _ in notified())
     with scopes_disabled():
         assert (
             Notification.objects.filter(

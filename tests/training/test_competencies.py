@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from regions.models import FunctionalLevel, PositionType
-from tests.factories import EmployeeFactory
-from tests.factories_competencies import (
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import (
     MANAGERIAL_CODES,
     assess,
     national,
@@ -601,7 +601,7 @@ def test_import_reports_missing_columns(region, in_region):
 
 
 def test_recommendations_leave_out_programmes_already_taken(employee, region, needs, in_region):
-    from tests.factories_training import EnrolmentFactory
+    from tests.factories.training import EnrolmentFactory
     from training.models import Enrolment
 
     m01 = needs[0]

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from regions.models import PositionType
-from tests.factories import EmployeeFactory
-from tests.factories_competencies import assess, national, program_for, standard, technical
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import assess, national, program_for, standard, technical
 from training.models import (
     Competency,
     CompetencyLevel,
@@ -458,7 +458,7 @@ def test_assessment_overview_query_count(admin, region, unit, login, django_asse
 
 
 def test_every_admin_page_renders(admin, employee, region, login):
-    from tests.factories_training import ProviderFactory, SpeakerFactory
+    from tests.factories.training import ProviderFactory, SpeakerFactory
 
     competency = technical(region, "T.ARSIP")
     target = standard(region, items=[(competency, 2)])

@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django_scopes import scope, scopes_disabled
 
-from tests.factories import UnitFactory, UserFactory
-from tests.factories_enrolment import quick_employees
-from tests.factories_training import OfferingFactory
+from tests.factories.regions import UnitFactory, UserFactory, quick_employees
+from tests.factories.training import OfferingFactory
 from training.models import Enrolment, Offering, OfferingUnitQuota
 from training.services import enrolment as services
 
@@ -62,7 +61,7 @@ def _race(region, jobs):
 
 def _setup(region_name, seats, **offering_kwargs):
     with scopes_disabled():
-        from tests.factories import RegionFactory
+        from tests.factories.regions import RegionFactory
 
         region = RegionFactory(slug=region_name)
         unit = UnitFactory(region=region)

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.factories_enrolment import quick_employees
-from tests.factories_training import (
+from tests.factories.regions import quick_employees
+from tests.factories.training import (
     EnrolmentFactory,
     OfferingFactory,
     ProgramFactory,
@@ -16,8 +16,8 @@ from tests.factories_training import (
     SessionFactory,
 )
 from training.models import Attendance, DevelopmentRecord, Enrolment, Offering, Session
+from training.selectors.history import history_for
 from training.services import completion
-from training.services.history import history_for
 
 pytestmark = pytest.mark.django_db
 S = Enrolment.Status

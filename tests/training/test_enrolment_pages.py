@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from tests.factories import EmployeeFactory, UnitFactory
-from tests.factories_enrolment import quick_employee, quick_employees
-from tests.factories_training import EnrolmentFactory, OfferingFactory, SessionFactory
+from tests.factories.regions import EmployeeFactory, UnitFactory, quick_employee, quick_employees
+from tests.factories.training import EnrolmentFactory, OfferingFactory, SessionFactory
 from training.models import Attendance, DevelopmentRecord, Enrolment, HistoryEvent, Offering
 from training.services import enrolment as services
 

@@ -8,12 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from regions.models import Employee
-from tests.factories import UnitFactory
-from tests.factories_enrolment import quick_employees
-from tests.factories_training import EnrolmentFactory, OfferingFactory, ProgramFactory
+from tests.factories.regions import UnitFactory, quick_employees
+from tests.factories.training import EnrolmentFactory, OfferingFactory, ProgramFactory
 from training.models import Enrolment, HistoryEvent, Offering, OfferingUnitQuota, Program
+from training.selectors.history import history_for
 from training.services import enrolment as services
-from training.services.history import history_for
 
 pytestmark = pytest.mark.django_db
 S = Enrolment.Status
@@ -476,7 +475,7 @@ def test_bulk_enrolment_takes_the_same_queries_at_any_size(
 def test_the_attendance_grid_takes_the_same_queries_at_any_size(
     in_region, region, admin, django_assert_num_queries, size
 ):
-    from tests.factories_training import SessionFactory
+    from tests.factories.training import SessionFactory
     from training.services import completion
 
     offering = OfferingFactory(region=region, seats=size)

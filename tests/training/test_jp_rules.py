@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories_training import development_form
+from tests.factories.training import development_form
 from training.services.jp_rules import (
     jp_claim_check,
     jp_derive,

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from tests.factories_training import ProgramFactory, ProviderFactory, SpeakerFactory
+from tests.factories.training import ProgramFactory, ProviderFactory, SpeakerFactory
 from training.models import Program, Provider, Speaker
 from training.selectors import partners as selectors
 from training.services import partners as services

@@ -10,9 +10,14 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from regions.models import Employee, Notification
-from tests.factories import EmployeeFactory, RegionFactory
-from tests.factories_records import DevelopmentPlanFactory, DevelopmentPlanItemFactory
-from tests.factories_training import CompetencyFactory, ProgramFactory, development_form
+from tests.factories.regions import EmployeeFactory, RegionFactory
+from tests.factories.training import (
+    CompetencyFactory,
+    DevelopmentPlanFactory,
+    DevelopmentPlanItemFactory,
+    ProgramFactory,
+    development_form,
+)
 from training.models import Competency, DevelopmentPlan, DevelopmentPlanItem, Program
 from training.notifications import Kind
 from training.selectors.plans import plan_history, plan_summary

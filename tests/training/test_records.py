@@ -9,14 +9,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from regions.models import Employee, Notification, Tombstone
-from tests.factories import EmployeeFactory
-from tests.factories_records import (
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import (
     DevelopmentRecordFactory,
+    development_form,
     jpeg_upload,
     pdf_upload,
     png_upload,
 )
-from tests.factories_training import development_form
 from training.models import DevelopmentRecord, HistoryEvent
 from training.notifications import Kind
 from training.selectors.records import record_history, record_year_summary

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from regions.models import Employee
-from tests.factories import EmployeeFactory, UnitFactory
-from tests.factories_records import DevelopmentRecordFactory, pdf_upload
+from tests.factories.regions import EmployeeFactory, UnitFactory
+from tests.factories.training import DevelopmentRecordFactory, pdf_upload
 from training.models import DevelopmentRecord
 from training.selectors.records import team_jp_overview
 from training.services import records as services
@@ -157,7 +157,7 @@ def test_my_jp_query_count_does_not_grow_with_records(login, region, employee):
 
 def test_a_person_who_is_not_an_employee_gets_403(client, region, admin):
     from regions.models import Membership
-    from tests.factories import UserFactory
+    from tests.factories.regions import UserFactory
 
     user = UserFactory()
     Membership.objects.create(user=user, region=region)

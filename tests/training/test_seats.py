@@ -7,9 +7,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import UnitFactory
-from tests.factories_enrolment import quick_employees
-from tests.factories_training import EnrolmentFactory, OfferingFactory
+from tests.factories.regions import UnitFactory, quick_employees
+from tests.factories.training import EnrolmentFactory, OfferingFactory
 from training import seats
 from training.models import Enrolment, Offering, OfferingUnitQuota
 

@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django_scopes import scope, scopes_disabled
 
-from tests.factories_enrolment import quick_employee, quick_employees
-from tests.factories_records import DevelopmentRecordFactory
-from tests.factories_training import (
+from tests.factories.regions import quick_employee, quick_employees
+from tests.factories.training import (
+    DevelopmentRecordFactory,
     EnrolmentFactory,
     OfferingFactory,
     SessionFactory,

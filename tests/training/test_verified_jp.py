@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from evaluations import selectors as report_selectors
 from regions.models import Employee
-from tests.factories import EmployeeFactory
-from tests.factories_records import DevelopmentRecordFactory
+from tests.factories.regions import EmployeeFactory
+from tests.factories.training import DevelopmentRecordFactory
 from training.models import DevelopmentRecord
 from training.selectors import records as selectors
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Employee, Region, Unit
 from training.models import Attendance, Enrolment, Offering, Session
 from training.seats import seat_state, seat_states
-from training.services.history import history_for
+from training.selectors.history import history_for
 
 S = Enrolment.Status
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region
 from training.models import Competency, DevelopmentPlan, DevelopmentPlanItem, Program
+from training.selectors.history import history_for
 from training.selectors.records import labelled_history
-from training.services.history import history_for
 
 Status = DevelopmentPlan.Status
 

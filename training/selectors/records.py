@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region
 from training.models import DevelopmentPlan, DevelopmentRecord
-from training.services.history import history_for
+from training.selectors.history import history_for
 
 Status = DevelopmentRecord.Status
 ZERO = Decimal("0")

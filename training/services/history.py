@@ -1,4 +1,5 @@
-"""Decision history: every enrolment decision, record verification and plan step is kept."""
+"""Decision history: every enrolment decision, record verification and plan step is kept
+(writes; the reads are `training.selectors.history`)."""
 
 from django.contrib.contenttypes.models import ContentType
 
@@ -46,12 +47,3 @@ def history_record_many(*, events: list[dict], actor=None) -> list[HistoryEvent]
         )
         for event in events
     )
-
-
-def history_for(*, subject):
-    """The events of one object, oldest first, with their actors (one query)."""
-    return HistoryEvent.objects.filter(
-        region_id=subject.region_id,
-        content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
-        object_id=subject.pk,
-    ).select_related("actor")

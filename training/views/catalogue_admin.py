@@ -32,9 +32,9 @@ from training.forms.catalogue import (
 )
 from training.models import Offering, OfferingUnitQuota, Program, Session
 from training.selectors import catalogue as selectors
+from training.selectors.history import history_for
 from training.services import catalogue as services
 from training.services import programmes
-from training.services.history import history_for
 from training.views.catalogue import position_type_labels
 
 # --- Helpers -----------------------------------------------------------------------------------

@@ -1,13 +1,25 @@
-"""factory_boy factories. Tenant-owned objects are created with scopes disabled."""
+"""Factories of the regions app: regions, units, users, employees (with logins), tombstones."""
 
 import datetime as dt
 import itertools
 
 import factory
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from regions import nip as nip_rules
-from regions.models import Employee, Golongan, Membership, PositionType, Region, Unit, User
+from regions.models import (
+    Employee,
+    Golongan,
+    Membership,
+    PositionType,
+    Region,
+    Tombstone,
+    Unit,
+    User,
+)
+
+from .base import ScopedFactory
 
 _nip_counter = itertools.count(1)
 
@@ -24,16 +36,6 @@ def next_nip(employment_type: str = nip_rules.PNS) -> str:
         employment_type=employment_type,
         contract_code=n % 100,
     )
-
-
-class ScopedFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        with scopes_disabled():
-            return super()._create(model_class, *args, **kwargs)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -104,3 +106,34 @@ class EmployeeFactory(ScopedFactory):
 
 def make_admin(region: Region, **kwargs) -> Employee:
     return EmployeeFactory(region=region, membership=Membership.Role.ADMIN, **kwargs)
+
+
+class TombstoneFactory(ScopedFactory):
+    class Meta:
+        model = Tombstone
+
+    region = factory.SubFactory(RegionFactory)
+    resource = "development-records"
+    object_id = factory.Sequence(lambda n: 9000 + n)
+
+    @classmethod
+    def _create(cls, model_class, *args, deleted_at=None, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        if deleted_at is not None:
+            if timezone.is_naive(deleted_at):
+                deleted_at = timezone.make_aware(deleted_at)
+            with scopes_disabled():
+                Tombstone.objects.filter(pk=obj.pk).update(deleted_at=deleted_at)
+            obj.deleted_at = deleted_at
+        return obj
+
+
+def quick_employee(region, unit=None, **kwargs):
+    """An employee with a login whose password is unusable (argon2 would cost ~0.3 s each)."""
+    unit = unit or UnitFactory(region=region)
+    return EmployeeFactory(region=region, unit=unit, user=UserFactory(password=None), **kwargs)
+
+
+def quick_employees(region, n, unit=None, **kwargs):
+    unit = unit or UnitFactory(region=region)
+    return [quick_employee(region, unit=unit, **kwargs) for _ in range(n)]

@@ -1,4 +1,4 @@
-"""Factories for reports and background jobs (created with scopes disabled)."""
+"""Factories of the evaluations app: background jobs and monthly reports."""
 
 import datetime as dt
 
@@ -7,7 +7,8 @@ from django.core.files.base import ContentFile
 
 from evaluations.models import BackgroundJob, RegionReport
 
-from .factories import RegionFactory, ScopedFactory
+from .base import ScopedFactory
+from .regions import RegionFactory
 
 PDF_STUB = b"%PDF-1.7\n% stub report for tests\n%%EOF\n"
 
