@@ -58,3 +58,26 @@ def other_api(other_region):
 @pytest.fixture
 def anon_api():
     return ApiTestClient(None)
+
+
+def settle(timeout: float = 60.0) -> None:
+    """Wait until every transaction that began before now has ended, so the sync horizon has
+    passed this test's committed writes ("once writes stop"). On PostgreSQL the horizon is the
+    whole cluster's oldest running transaction: another database's tests holding a transaction
+    delay it (never longer than they run). For tests with real commits (transaction=True)."""
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        (now,) = cursor.fetchone()
+        deadline = time.monotonic() + timeout
+        while True:
+            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            if cursor.fetchone()[0] > now:
+                return
+            assert time.monotonic() < deadline, "a transaction elsewhere held the horizon back"
+            time.sleep(0.05)

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regions.models import Employee, Unit
+from tests.api.conftest import settle
 from tests.factories.regions import EmployeeFactory, UnitFactory, make_admin
 from tests.factories.training import (
     DevelopmentRecordFactory,
@@ -106,6 +107,7 @@ class Mirror:
         }
 
     def assert_exact(self) -> None:
+        settle()  # writes have stopped: wait until they are all below the horizon
         self.pull()
         fresh = self.fresh()
         for name in LISTS:
