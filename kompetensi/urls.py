@@ -5,10 +5,13 @@ from django.urls import include, path
 
 from regions import views as region_views
 
+from .security_views import csp_report
+
 urlpatterns = [
     path("", region_views.landing, name="home"),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("csp-report/", csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path("api/", include("kompetensi.api.urls")),
     # Region pages last: `<region_slug>` must not shadow the paths above (see RESERVED_SLUGS).
