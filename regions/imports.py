@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
+from kompetensi import uploads
+
 from . import nip as nip_rules
 from . import selectors, services
 from .models import Employee, FunctionalLevel, Golongan, PositionType, Region, Unit
@@ -155,7 +157,8 @@ def _file_kind(name: str, content: bytes) -> str:
             )
         )
     if extension == ".xlsx":
-        if not looks_zip:
+        # The portal's one content check (kompetensi.uploads): a ZIP holding a workbook.
+        if not looks_zip or uploads.sniff(io.BytesIO(content), ("xlsx",)) is None:
             raise ImportFileError(
                 _("Berkas berekstensi .xlsx tetapi isinya bukan berkas Excel yang valid.")
             )
