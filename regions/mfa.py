@@ -16,6 +16,7 @@ authenticator yet) or asks for a code (an authenticator, but a session opened wi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -58,7 +59,23 @@ def session_has_second_factor(request) -> bool:
     if request.session.get(SESSION_FLAG):
         return True
     records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY) or []
-    return any(record.get("method") == "mfa" for record in records)
+    if any(record.get("method") == "mfa" for record in records):
+        return True
+    # TOTP activated in this session: activation itself asked for a valid code.
+    started = min((record.get("at", 0) for record in records), default=None)
+    user = getattr(request, "user", None)
+    if started and user is not None and user.is_authenticated:
+        from allauth.mfa.models import Authenticator
+
+        activated = Authenticator.objects.filter(
+            user=user,
+            type=Authenticator.Type.TOTP,
+            created_at__gte=datetime.datetime.fromtimestamp(started, tz=datetime.UTC),
+        ).exists()
+        if activated:
+            mark_second_factor(request)
+            return True
+    return False
 
 
 def mark_second_factor(request) -> None:

@@ -401,7 +401,10 @@ def password_reset_send(*, email: str) -> None:
     """Send the password-reset e-mail for `email` (a background task calls this: the request
     that asked for it did no work that depends on whether the address has an account)."""
     from allauth.account.forms import ResetPasswordForm
+    from allauth.core.context import request_context
 
-    form = ResetPasswordForm(data={"email": email})
-    if form.is_valid():
-        form.save(_background_request())
+    request = _background_request()
+    with request_context(request):
+        form = ResetPasswordForm(data={"email": email})
+        if form.is_valid():
+            form.save(request)
