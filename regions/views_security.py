@@ -132,7 +132,7 @@ def audit_export(request, region_slug):
             chunk_size=2000
         ):
             change_text = "; ".join(
-                f"{name}: {values[0]} → {values[1]}"
+                f"{audit.field_label(type_, name)}: {values[0]} → {values[1]}"
                 for name, values in (changes or {}).items()
                 if isinstance(values, list | tuple) and len(values) == 2
             )
