@@ -73,9 +73,12 @@ def test_postgres_refuses_update_and_delete_of_audit_rows(region, admin, on_post
         f"UPDATE {audit.TABLE} SET note = 'diubah' WHERE id = %s",
         f"DELETE FROM {audit.TABLE} WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
 
 
 @pytest.mark.postgres
