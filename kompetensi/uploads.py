@@ -119,9 +119,12 @@ def _names(kinds) -> str:
     return ", ".join(key.upper() for key in kinds)
 
 
-def validate_upload(file, *, kinds, max_bytes: int, what: str | None = None) -> str:
+def validate_upload(
+    file, *, kinds, max_bytes: int, what: str | None = None, kinds_label: str | None = None
+) -> str:
     """Check size and content; return the kind. ValidationError messages are for the person
-    who uploaded the file (`what` names it, e.g. "Berkas bukti")."""
+    who uploaded the file (`what` names it, e.g. "Berkas bukti"; `kinds_label` names the
+    accepted kinds in words, e.g. "PDF atau gambar (PNG/JPG)")."""
     what = what or _("Berkas")
     size = getattr(file, "size", None)
     if size is None:
@@ -146,7 +149,7 @@ def validate_upload(file, *, kinds, max_bytes: int, what: str | None = None) -> 
             _(
                 "%(what)s harus berupa %(kinds)s. Isi berkas yang diunggah bukan salah satu jenis itu."
             )
-            % {"what": what, "kinds": _names(kinds)},
+            % {"what": what, "kinds": kinds_label or _names(kinds)},
             code="type",
         )
     extension = os.path.splitext(getattr(file, "name", "") or "")[1].lower()

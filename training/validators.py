@@ -41,5 +41,9 @@ def validate_evidence_file(file) -> str:
     Raises ValidationError with a message for the person who uploaded it.
     """
     return uploads.validate_upload(
-        file, kinds=EVIDENCE_KINDS, max_bytes=evidence_max_bytes(), what=_("Berkas bukti")
+        file,
+        kinds=EVIDENCE_KINDS,
+        max_bytes=evidence_max_bytes(),
+        what=_("Berkas bukti"),
+        kinds_label=_("PDF atau gambar (PNG/JPG)"),
     )
