@@ -170,3 +170,19 @@ def test_bulk_completion_is_recorded_for_every_participant(region, admin):
         events = AuditEvent.objects.filter(object_type="training.enrolment", action=Action.UPDATE)
         assert events.count() == 3
         assert {e.changes["status"][1] for e in events} == {Enrolment.Status.COMPLETED}
+
+
+@pytest.mark.parametrize("events", [3, 30])
+def test_the_audit_page_takes_the_same_queries_at_any_size(
+    events, region, admin, employee, login, django_assert_num_queries
+):
+    for n in range(events):
+        audit.record(
+            action=Action.UPDATE, obj=employee, changes={"position": [f"Lama {n}", f"Baru {n}"]}
+        )
+    client = login(admin)
+    url = reverse("region:audit_list", args=[region.slug])
+    client.get(url)  # warm the session
+    # 10 at 3 and at 30 events: session, user, region, access, page count, page, menus.
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
