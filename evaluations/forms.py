@@ -8,6 +8,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from kompetensi import uploads
 from regions import imports
 from training.models import DevelopmentRecord, Enrolment
 
@@ -108,6 +109,13 @@ class BackgroundImportForm(forms.Form):
                 _("Berkas terlalu besar; paling besar %(size)d MB.")
                 % {"size": imports.MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
+        # The portal's one upload check (kompetensi.uploads): the content is CSV or XLSX.
+        uploads.validate_upload(
+            file,
+            kinds=("csv", "xlsx"),
+            max_bytes=imports.MAX_UPLOAD_BYTES,
+            what=_("Berkas pegawai"),
+        )
         return file
 
 

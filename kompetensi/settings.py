@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "csp",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -48,17 +52,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kompetensi.clientip.ClientIpMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "regions.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "regions.middleware.RegionScopeMiddleware",
+    # Inside the region scope: it reads request.access (admin pages need a second factor).
+    "regions.mfa.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "kompetensi.urls"
@@ -125,11 +135,80 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Login limits (docs/security.md). Per client address they are sized for an office whose
+# hundreds of ASN share one public address (a kantor's NAT): allauth's default caps *all*
+# logins at 30 a minute per address. The client address is the one `TRUSTED_PROXY_COUNT`
+# decides (kompetensi.clientip). Guessing one account's password is slowed down per account
+# and address by regions.login_guard (progressive delay, no lockout of the owner); allauth's
+# per-key "login_failed" limit is left out on purpose: it locked any known NIP out for all.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("LOGIN_FAILED_RATE", default="10/m/ip,5/5m/key"),
-    "reset_password": "20/m/ip,5/m/key",
+    "login": env.str("LOGIN_RATE", default="600/m/ip"),
+    "login_failed": env.str("LOGIN_FAILED_RATE", default="120/m/ip"),
+    "reset_password": env.str("RESET_PASSWORD_RATE", default="60/m/ip,5/m/key"),
+    "reset_password_from_key": "60/m/ip",
+    "change_password": "20/m/user",
 }
-ACCOUNT_FORMS = {"login": "regions.forms.LoginForm"}
+KOMPETENSI_LOGIN_GUARD = {
+    # Failures of one account from one address (or one trusted device) before delays start.
+    "FREE_FAILURES": env.int("LOGIN_FREE_FAILURES", default=5),
+    # First delay, doubled at each further failure, never above MAX_DELAY (seconds).
+    "BASE_DELAY": env.int("LOGIN_BASE_DELAY", default=30),
+    "MAX_DELAY": env.int("LOGIN_MAX_DELAY", default=15 * 60),
+    # Failures of one account from all addresses without the account's device cookie before
+    # those addresses are slowed down too (a distributed guess); the owner's device is not.
+    "ACCOUNT_FREE_FAILURES": env.int("LOGIN_ACCOUNT_FREE_FAILURES", default=20),
+    # How long failures are remembered (seconds).
+    "WINDOW": env.int("LOGIN_FAILURE_WINDOW", default=60 * 60),
+}
+ACCOUNT_FORMS = {
+    "login": "regions.forms.LoginForm",
+    "reset_password": "regions.forms.ResetPasswordForm",
+}
+# The address of the client, for rate limits, the audit trail and the logs: the
+# `TRUSTED_PROXY_COUNT`-th address from the right of X-Forwarded-For (0: the TCP peer).
+KOMPETENSI_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = KOMPETENSI_TRUSTED_PROXY_COUNT
+
+# Two-factor authentication (allauth.mfa): TOTP with recovery codes. Which roles must use it
+# (docs/security.md): "admin" (BKPSDM admin of a region), "national" (national viewer),
+# "superuser"; other role names (e.g. a head of region) can be added by the app that adds them.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Kompetensi")
+MFA_RECOVERY_CODE_COUNT = 10
+KOMPETENSI_MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES", default=["admin", "national", "superuser"]
+)
+
+# Single sign-on through OpenID Connect (allauth's openid_connect provider), configured per
+# deployment: OIDC_PROVIDERS is a JSON list of {"id", "name", "server_url", "client_id",
+# "secret"} (docs/security.md). Users are matched by NIP or verified email, never created.
+SOCIALACCOUNT_ADAPTER = "regions.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_ONLY = False
+KOMPETENSI_OIDC_NIP_CLAIM = env.str("OIDC_NIP_CLAIM", default="nip")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": item["id"],
+                "name": item.get("name", item["id"]),
+                "client_id": item["client_id"],
+                "secret": item.get("secret", ""),
+                "settings": {
+                    "server_url": item["server_url"],
+                    "token_auth_method": item.get("token_auth_method", "client_secret_post"),
+                    "oauth_pkce_enabled": True,
+                    "scope": item.get("scope", ["openid", "profile", "email"]),
+                },
+            }
+            for item in env.json("OIDC_PROVIDERS", default=[])
+        ],
+    }
+}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -214,10 +293,79 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Content-Security-Policy (django-csp): no inline script or style, nothing from another
+# origin. Report-only until every page is clean; CSP_ENFORCE=true is the one switch to
+# enforce it. Violations are posted to /csp-report/ and logged (kompetensi.security_views).
+CSP_ENFORCE = env.bool("CSP_ENFORCE", default=False)
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        # SSO sends the browser on to the identity providers after the form post.
+        "form-action": ["'self'"]
+        + sorted(
+            {
+                app["settings"]["server_url"]
+                for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+            }
+        ),
+        "report-uri": ["/csp-report/"],
+    }
+}
+if CSP_ENFORCE:
+    CONTENT_SECURITY_POLICY = _CSP_POLICY
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+else:
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY
+# Permissions-Policy (django-permissions-policy): no page needs these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+}
+
+# Logs carry the client address (as TRUSTED_PROXY_COUNT decides it) and never a NIP or an
+# email in clear: kompetensi.logging masks them in every record (docs/security.md).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_ip": {"()": "kompetensi.logging.ClientIpFilter"},
+        "mask_personal_data": {"()": "kompetensi.logging.MaskPersonalDataFilter"},
+    },
+    "formatters": {
+        "default": {
+            "()": "kompetensi.logging.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_ip", "mask_personal_data"],
+            "formatter": "default",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
@@ -232,4 +380,6 @@ KOMPETENSI_NOTIFICATION_CHANNELS = env.list(
 KOMPETENSI_APPROVAL_REMINDER_DAYS = env.int("KOMPETENSI_APPROVAL_REMINDER_DAYS", default=3)
 KOMPETENSI_WINDOW_CLOSING_DAYS = env.int("KOMPETENSI_WINDOW_CLOSING_DAYS", default=3)
 KOMPETENSI_JP_ALERT_FROM_MONTH = env.int("KOMPETENSI_JP_ALERT_FROM_MONTH", default=9)
+# Audit trail retention (days; docs/security.md). Five years by default.
+KOMPETENSI_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
 KOMPETENSI_EVIDENCE_MAX_BYTES = env.int("KOMPETENSI_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)

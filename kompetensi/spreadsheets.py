@@ -31,10 +31,17 @@ def csv_safe(value) -> str:
 
 def xlsx_text(sheet, value):
     """An XLSX cell of user text for a write-only sheet: always a string cell, never a
-    formula (openpyxl turns a str starting with '=' into a formula unless told otherwise)."""
+    formula (openpyxl turns a str starting with '=' into a formula unless told otherwise).
+
+    Text that `looks_like_formula` also gets the cell's quote prefix (what Excel sets when
+    someone types a leading apostrophe): it is shown exactly as typed, and stays text when
+    someone later edits the cell and presses Enter. The same rule as `csv_safe`, without
+    altering the value."""
     from openpyxl.cell import WriteOnlyCell
 
     text = "" if value is None else str(value)
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
+    if looks_like_formula(text):
+        cell.quotePrefix = True
     return cell

@@ -4,11 +4,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from regions import views as region_views
+from regions import views_security as region_views_security
+
+from .security_views import csp_report
 
 urlpatterns = [
     path("", region_views.landing, name="home"),
+    path("akun/jejak-audit/", region_views_security.my_audit, name="my_audit"),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("csp-report/", csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path("api/", include("kompetensi.api.urls")),
     # Region pages last: `<region_slug>` must not shadow the paths above (see RESERVED_SLUGS).

@@ -7,6 +7,7 @@ puts the service's ValidationError back on the form with
 """
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -130,10 +131,10 @@ class EmployeeForm(_ServiceModelForm):
         if self.instance.supervisor_id and not self.is_bound:
             current = self.instance.supervisor
             self.initial["supervisor"] = current.nip
-            supervisor.help_text = _("Saat ini: %(name)s. %(hint)s") % {
-                "name": current.name,
-                "hint": supervisor.help_text,
-            }
+            # format_html escapes the name (typed by an admin or imported): never mark_safe.
+            supervisor.help_text = format_html(
+                _("Saat ini: {name}. {hint}"), name=current.name, hint=supervisor.help_text
+            )
         self.fields["pppk_grade"].widget.attrs.update({"min": 1, "max": 17})
 
 

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
+from kompetensi import uploads
+
+from . import audit, selectors, services
 from . import nip as nip_rules
-from . import selectors, services
 from .models import Employee, FunctionalLevel, Golongan, PositionType, Region, Unit
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -158,6 +160,11 @@ def _file_kind(name: str, content: bytes) -> str:
         if not looks_zip:
             raise ImportFileError(
                 _("Berkas berekstensi .xlsx tetapi isinya bukan berkas Excel yang valid.")
+            )
+        # The portal's one content check (kompetensi.uploads): a ZIP holding a workbook.
+        if uploads.sniff(io.BytesIO(content), ("xlsx",)) is None:
+            raise ImportFileError(
+                _("Berkas Excel rusak atau tidak dapat dibaca; simpan ulang sebagai .xlsx.")
             )
         return "xlsx"
     if extension == ".csv":
@@ -574,6 +581,14 @@ def _import(*, region: Region, file, filename: str | None) -> ImportResult:
             if issues:
                 raise _Rollback
             result.created = len(by_nip)
+            # Each employee has its own "created" event; this one says where they came from.
+            audit.record(
+                action=audit.Action.IMPORT,
+                region=region,
+                object_type_="regions.employee",
+                object_label=(filename or getattr(file, "name", "") or "")[:200],
+                note=_("%(count)d pegawai diimpor") % {"count": result.created},
+            )
     except _Rollback:
         result.created = 0
     result.errors = sorted(issues, key=lambda issue: (issue.row or 0, issue.column))

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -39,7 +40,9 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
-RESERVED_SLUGS = {"akun", "admin", "api", "i18n", "static", "media", "verifikasi", "nasional"}
+RESERVED_SLUGS = {
+    "akun", "admin", "api", "i18n", "static", "media", "verifikasi", "nasional", "csp-report",
+}  # fmt: skip
 
 
 def validate_region_slug(value: str) -> None:
@@ -255,6 +258,8 @@ class Employee(SyncedModel):
         related_name="subordinates",
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    # Set when the personal data were replaced (UU PDP: a departed employee's erasure).
+    anonymised_at = models.DateTimeField(_("dianonimkan pada"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -453,3 +458,129 @@ class Tombstone(SyncedModel):
 
     def __str__(self):
         return f"{self.resource}#{self.object_id}"
+
+
+class AuditQuerySet(models.QuerySet):
+    """The audit trail is append-only: no update or delete through the app (on PostgreSQL a
+    trigger refuses them too). Old events leave only through the retention purge
+    (`regions.audit.audit_purge`)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, from which address, with the changed fields (old → new).
+
+    Written by `regions.audit` (model changes of the tracked models, and explicit events:
+    login, export, import, anonymisation...). Scoped per region: a region's admins read
+    their region's trail; events without a region (a national viewer's login) are read by
+    their actor only. The actor is kept as an id without a foreign-key constraint and a
+    label, so deleting or anonymising a login never rewrites the trail.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Dibuat")
+        UPDATE = "update", _("Diubah")
+        DELETE = "delete", _("Dihapus")
+        APPROVE = "approve", _("Disetujui")
+        REJECT = "reject", _("Ditolak")
+        VERIFY = "verify", _("Diverifikasi")
+        EXPORT = "export", _("Diekspor")
+        IMPORT = "import", _("Diimpor")
+        LOGIN = "login", _("Masuk")
+        LOGIN_FAILED = "login_failed", _("Gagal masuk")
+        LOGOUT = "logout", _("Keluar")
+        MFA = "mfa", _("Autentikasi dua faktor")
+        DATA_EXPORT = "data_export", _("Unduhan data pribadi")
+        ANONYMISE = "anonymise", _("Dianonimkan")
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("pelaku"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("jenis data"), max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    object_label = models.CharField(_("data"), max_length=200, blank=True)
+    changes = models.JSONField(_("perubahan"), default=dict, blank=True)
+    note = models.CharField(_("keterangan"), max_length=300, blank=True)
+
+    objects = ScopedManager(region="region", _manager_class=AuditQuerySet.as_manager().__class__)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("jejak audit")
+        verbose_name_plural = _("jejak audit")
+        indexes = [
+            models.Index(fields=["region", "-at", "-id"]),
+            models.Index(fields=["region", "object_type", "object_id"]),
+            models.Index(fields=["region", "action", "-at"]),
+            models.Index(fields=["region", "actor", "-at"]),
+            models.Index(fields=["actor", "-at"]),
+            models.Index(fields=["at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+
+def personal_data_upload_to(instance, filename):
+    # A random name: the address of one person's data is never guessable (served through a
+    # view that checks the owner anyway).
+    import secrets
+
+    return f"privacy/{instance.region_id}/{secrets.token_urlsafe(24)}.zip"
+
+
+class PersonalDataExport(models.Model):
+    """An employee's download of everything the portal holds about them (UU PDP), built in
+    the background (`regions.privacy`)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Dalam antrean")
+        RUNNING = "running", _("Sedang diproses")
+        DONE = "done", _("Siap diunduh")
+        FAILED = "failed", _("Gagal")
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="personal_data_exports"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to=personal_data_upload_to, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("unduhan data pribadi")
+        verbose_name_plural = _("unduhan data pribadi")
+        indexes = [models.Index(fields=["region", "employee", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.employee_id} {self.created_at:%Y-%m-%d} ({self.status})"

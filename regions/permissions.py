@@ -77,9 +77,18 @@ def _require(check, message):
     return decorator
 
 
-region_admin_required = _require(
+_admin_check = _require(
     lambda a: a.is_admin, lambda: _("Halaman ini hanya untuk admin BKPSDM wilayah ini.")
 )
+
+
+def region_admin_required(view):
+    """Admin pages: 403 to other members; marked for the second-factor wall (regions.mfa)."""
+    wrapped = _admin_check(view)
+    wrapped.kompetensi_admin_only = True
+    return wrapped
+
+
 region_employee_required = _require(
     lambda a: a.employee is not None,
     lambda: _("Halaman ini hanya untuk pegawai yang terdaftar di wilayah ini."),

@@ -20,6 +20,11 @@ DEFAULT_SCHEDULES = {
         "Mengantrekan kembali notifikasi yang belum terkirim (broker sempat mati, worker "
         "berhenti di tengah jalan).",
     ),
+    "regions.tasks.audit_purge": (
+        "Hapus jejak audit yang melewati masa simpan",
+        {"crontab": {"minute": "30", "hour": "2"}},
+        "Menghapus kejadian jejak audit yang lebih tua dari KOMPETENSI_AUDIT_RETENTION_DAYS.",
+    ),
 }
 
 

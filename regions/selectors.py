@@ -178,3 +178,53 @@ def unit_filter(queryset: QuerySet[Unit], *, active: bool | None = None) -> Quer
     if active is not None:
         queryset = queryset.filter(is_active=active)
     return queryset
+
+
+# --- Audit trail ------------------------------------------------------------------------------
+
+
+def audit_event_list(
+    *,
+    region,
+    action: str = "",
+    object_type: str = "",
+    actor_id: int | None = None,
+    search: str = "",
+    since=None,
+    until=None,
+    object_id: str = "",
+):
+    """The region's audit events, newest first, filtered (indexes: region+at, region+action,
+    region+object, region+actor)."""
+    from .models import AuditEvent
+
+    events = AuditEvent.objects.filter(region=region)
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if actor_id:
+        events = events.filter(actor_id=actor_id)
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    if search:
+        events = events.filter(Q(object_label__icontains=search) | Q(actor_label__icontains=search))
+    return events.order_by("-at", "-id")
+
+
+def audit_events_of_actor(*, user):
+    """A user's own actions in every region and outside any (national staff read these)."""
+    from .models import AuditEvent
+
+    with scopes_disabled():
+        return AuditEvent.objects.filter(actor_id=user.pk).order_by("-at", "-id")
+
+
+def personal_data_exports(*, employee):
+    from .models import PersonalDataExport
+
+    return PersonalDataExport.objects.filter(employee=employee).order_by("-created_at")[:5]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views, views_admin, views_security
 
 app_name = "region"
 
@@ -21,4 +21,17 @@ urlpatterns = [
         name="employee_toggle",
     ),
     path("kelola/pegawai/<int:pk>/undang/", views_admin.employee_invite, name="employee_invite"),
+    path(
+        "kelola/pegawai/<int:pk>/anonimkan/",
+        views_security.employee_anonymise,
+        name="employee_anonymise",
+    ),
+    path("kelola/audit/", views_security.audit_list, name="audit_list"),
+    path("kelola/audit/ekspor/", views_security.audit_export, name="audit_export"),
+    path("profil/data-saya/", views_security.my_data, name="my_data"),
+    path(
+        "profil/data-saya/<int:pk>/unduh/",
+        views_security.my_data_download,
+        name="my_data_download",
+    ),
 ]

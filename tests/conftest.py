@@ -57,6 +57,25 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (LocaleMiddleware) leaves the thread's language set; each test
+    starts in the default language, whatever ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_not_required(settings):
+    """Most tests log an admin in with `force_login` (no second factor). The two-factor wall
+    has its own tests (tests/security/test_mfa.py), which set the required roles back."""
+    settings.KOMPETENSI_MFA_REQUIRED_ROLES = []
+
+
 @pytest.fixture
 def region(db):
     return RegionFactory(slug="semarang", name="Semarang", province="Jawa Tengah")

@@ -10,15 +10,37 @@ class TrainingConfig(AppConfig):
     def ready(self):
         """Plug training into the registries of the layers below it."""
         from kompetensi.jobs import register_job
+        from regions import audit
         from regions.demo_loaders import DemoLoader, register_demo_loader
         from regions.home import register_home_section
         from regions.notifications import register_kinds
 
-        from . import jobs, notifications, sync
+        from . import jobs, notifications, privacy, sync
+        from .models import DevelopmentPlan, DevelopmentRecord, Enrolment, Offering, Program
         from .schedules import create_default_schedules
         from .views.home import HOME_SECTIONS
 
         register_kinds(*notifications.KINDS)
+        # Audit trail (docs/security.md) and personal-data rights (regions.privacy).
+        audit.track(Program, label=_("Program"))
+        audit.track(Offering, label=_("Angkatan"), describe=lambda o: o.name)
+        audit.track(
+            Enrolment,
+            label=_("Pendaftaran"),
+            exclude=["idempotency_key"],
+            describe=lambda e: f"{audit.cached(e, 'employee')} → {audit.cached(e, 'offering')}",
+        )
+        audit.track(
+            DevelopmentRecord,
+            label=_("Riwayat JP"),
+            describe=lambda r: f"{audit.cached(r, 'employee')}: {r.title}",
+        )
+        audit.track(
+            DevelopmentPlan,
+            label=_("Rencana pengembangan"),
+            describe=lambda p: f"{audit.cached(p, 'employee')} · {p.year}",
+        )
+        privacy.register()
         sync.register()
         register_job("reminders", jobs.session_reminders)
         register_job("approvals", jobs.pending_approvals)

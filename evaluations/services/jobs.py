@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from django_scopes import scope, scopes_disabled
 
 from kompetensi.tasks import enqueue_on_commit
-from regions import imports
+from regions import audit, imports
 from regions.models import Region
 from regions.notifications import notify
 
@@ -151,6 +151,16 @@ def job_start(*, region: Region, user, kind: str, params: dict) -> BackgroundJob
         )
     params["language"] = translation.get_language() or settings.LANGUAGE_CODE
     job = BackgroundJob.objects.create(region=region, created_by=user, kind=kind, params=params)
+    if kind.startswith("export_"):
+        # Who exported which personal data, when and from where (docs/security.md).
+        audit.record(
+            action=audit.Action.EXPORT,
+            region=region,
+            obj=job,
+            object_label=kind,
+            actor=user,
+            note=", ".join(f"{k}={v}" for k, v in sorted(params.items()) if k != "language"),
+        )
     _enqueue_on_commit(job.pk)
     return job
 

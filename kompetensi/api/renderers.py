@@ -13,6 +13,8 @@ from django.utils.functional import Promise
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
+from kompetensi.spreadsheets import csv_safe
+
 
 def _default(value):
     if isinstance(value, Decimal):
@@ -56,7 +58,10 @@ class CSVRenderer(BaseRenderer):
         if rows:
             writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(
+                {key: csv_safe(v) if isinstance(v, str) else v for key, v in row.items()}
+                for row in rows
+            )
         return buffer.getvalue().encode()
 
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from kompetensi.jobs import register_job, registered_jobs
+from regions import audit
 from regions import schedules as regions_schedules
 from regions.notifications.delivery import sweep_deliveries
 from training import jobs as training_jobs
@@ -25,6 +26,7 @@ def test_each_app_registers_its_jobs_and_the_sweep_runs_last():
         "approvals": training_jobs.pending_approvals,
         "window-closing": training_jobs.window_closing,
         "jp-alerts": training_jobs.jp_target_alerts,
+        "audit-purge": audit.audit_purge,
         "sweep": sweep_deliveries,
     }
     register_job("sweep", sweep_deliveries, order=100)  # again: harmless
@@ -37,7 +39,14 @@ def test_run_jobs_all_runs_them_in_order(region):
     out = StringIO()
     call_command("run_jobs", "all", "--region", region.slug, stdout=out)
     names = [line.split(":")[0] for line in out.getvalue().splitlines()]
-    assert names == ["reminders", "approvals", "window-closing", "jp-alerts", "sweep"]
+    assert names == [
+        "reminders",
+        "approvals",
+        "window-closing",
+        "jp-alerts",
+        "audit-purge",
+        "sweep",
+    ]
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kompetensi import uploads
 from regions.models import FunctionalLevel, PositionType, Region
 from training.models import Competency, EmployeeCompetency, PositionStandard
 from training.selectors.competencies import competency_choices
@@ -176,8 +177,10 @@ class AssessmentImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("Berkas terlalu besar (paling besar 2 MB)."))
         if not upload.name.lower().endswith(".csv"):
             raise ValidationError(_("Unggah berkas berformat .csv."))
+        # The portal's one upload check: size, and text content (kompetensi.uploads).
+        uploads.validate_upload(
+            upload, kinds=("csv",), max_bytes=MAX_IMPORT_BYTES, what=_("Berkas CSV")
+        )
         return upload

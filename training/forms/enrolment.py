@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kompetensi import uploads
 from regions.models import Unit
 from regions.nip import normalise_nip
 
@@ -111,8 +112,10 @@ class BulkEnrolForm(forms.Form):
         return [normalise_nip(part) for part in raw if normalise_nip(part)]
 
     def _read_csv(self, upload) -> list[str]:
-        if upload.size > MAX_CSV_BYTES:
-            raise ValidationError(_("Berkas terlalu besar (maksimal 1 MB)."))
+        # The portal's one upload check: size, and text content (kompetensi.uploads).
+        uploads.validate_upload(
+            upload, kinds=("csv",), max_bytes=MAX_CSV_BYTES, what=_("Berkas CSV")
+        )
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from regions import audit
 from regions.notifications import notify_many
 from training.models import Attendance, DevelopmentRecord, Enrolment, Offering, Session
 from training.notifications import Kind
@@ -194,6 +195,7 @@ def offering_complete(*, offering: Offering, actor) -> CompletionResult:
         )
     jp = locked.program.jp
     rows, _total_sessions = attendance_rows(offering=locked)
+    before = {enrolment.pk: enrolment.status for enrolment in rows}
     for enrolment in rows:
         rate = enrolment.rate
         reason = _("Kehadiran %(rate)s%% (minimal %(min)s%%).") % {
@@ -238,6 +240,7 @@ def offering_complete(*, offering: Offering, actor) -> CompletionResult:
             offering_id=locked.pk, status__in=Enrolment.WAITING_STATUSES
         ).select_related("employee")
     )
+    before.update({enrolment.pk: enrolment.status for enrolment in leftovers})
     for enrolment in leftovers:
         _finish(
             enrolment,
@@ -271,6 +274,22 @@ def offering_complete(*, offering: Offering, actor) -> CompletionResult:
     )
     history_record_many(events=history, actor=actor)
     notify_many(region=locked.region, items=notices)
+    # The audit trail of the set-based UPDATEs above (no model signals): one INSERT.
+    audit.record_many(
+        action=audit.Action.UPDATE,
+        region=locked.region,
+        items=[
+            (
+                e,
+                {
+                    "status": [before.get(e.pk, S.REQUESTED), e.status],
+                    "jp_awarded": [None, audit.plain(e.jp_awarded)],
+                },
+            )
+            for e in (*rows, *leftovers)
+        ],
+        note=_("Angkatan diselesaikan"),
+    )
     locked.status = Offering.Status.COMPLETED
     locked.completed_at = now
     locked.save(update_fields=["status", "completed_at", "updated_at"])

@@ -8,7 +8,6 @@ a rejection, and the admin's verification or rejection. Only verified records co
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -16,13 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompetensi import uploads
 from regions.models import Tombstone
 from regions.notifications import notify
 from training.models import DevelopmentRecord
 from training.notifications import Kind
 from training.services.history import history_record
 from training.services.jp_rules import jp_claim_check, jp_format
-from training.validators import EVIDENCE_TYPES, validate_evidence_file
+from training.validators import validate_evidence_file
 
 Status = DevelopmentRecord.Status
 EDITABLE_STATUSES = (Status.SUBMITTED, Status.REJECTED)
@@ -150,7 +150,7 @@ def _validate(*, evidence, evidence_required: bool, **fields) -> tuple[dict, str
 
 
 def _evidence_name(kind: str) -> str:
-    return f"bukti-{uuid.uuid4().hex[:16]}{EVIDENCE_TYPES[kind][1][0]}"
+    return uploads.random_name("bukti", kind)
 
 
 def _delete_file_on_commit(storage, name: str) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kompetensi.forms import apply_validation_error
 from kompetensi.spreadsheets import csv_safe
 from kompetensi.views import paginate, query_without_page
+from regions import audit
 from regions.permissions import region_admin_required
 from training.forms.enrolment import BulkEnrolForm, CancelForm
 from training.models import Enrolment, Offering, Session
@@ -112,6 +113,7 @@ def offering_participants_csv(request, region_slug, offering_id):
     status = request.GET.get("status", "")
     if status not in S.values:
         status = ""
+    audit.record(action=audit.Action.EXPORT, region=request.region, obj=offering, note="peserta")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="peserta-{offering.program.code}-{offering.pk}.csv"'

@@ -10,13 +10,14 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.uploads import attachment_response
 from kompetensi.views import paginate, query_without_page
 from regions.models import Unit
 from regions.permissions import (
@@ -240,15 +241,14 @@ def record_evidence(request, region_slug, record_id):
     except (FileNotFoundError, OSError) as exc:
         raise Http404(_("Berkas bukti tidak ditemukan.")) from exc
     extension = os.path.splitext(name)[1].lower()
-    response = FileResponse(
+    # Inline for the verification preview (only PDF/PNG/JPG are ever stored: sniffed on
+    # upload), as an attachment with ?unduh=1; nosniff either way (kompetensi.uploads).
+    return attachment_response(
         handle,
-        content_type=evidence_content_type(name),
-        as_attachment=request.GET.get("unduh") == "1",
         filename=f"bukti-riwayat-{record.pk}{extension}",
+        content_type=evidence_content_type(name),
+        inline=request.GET.get("unduh") != "1",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Admin: verification -----------------------------------------------------------------------
