@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _manage(*args, **env):
+def _manage(*args, timeout: int = 120, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
     full_env.update(env)
     return subprocess.run(
@@ -17,7 +17,7 @@ def _manage(*args, **env):
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 
@@ -53,6 +53,8 @@ def test_collectstatic_works_with_production_storage(tmp_path):
         "collectstatic",
         "--noinput",
         "-v0",
+        # Compressing every file (brotli, gzip) takes ~45 s of CPU; more on a busy machine.
+        timeout=600,
         DEBUG="false",
         SECRET_KEY="x" * 50,
         STATIC_ROOT=str(tmp_path / "static"),
