@@ -60,7 +60,7 @@ def anon_api():
     return ApiTestClient(None)
 
 
-def settle(timeout: float = 60.0) -> None:
+def settle(timeout: float = 180.0) -> None:
     """Wait until every transaction that began before now has ended, so the sync horizon has
     passed this test's committed writes ("once writes stop"). On PostgreSQL the horizon is the
     whole cluster's oldest running transaction: another database's tests holding a transaction
