@@ -24,6 +24,7 @@ class TrainingConfig(AppConfig):
         register_job("approvals", jobs.pending_approvals)
         register_job("window-closing", jobs.window_closing)
         register_job("jp-alerts", jobs.jp_target_alerts)
+        register_job("certificates", jobs.certificate_runs)
         for section in HOME_SECTIONS:
             register_home_section(section)
         register_demo_loader(

@@ -25,6 +25,7 @@ def test_each_app_registers_its_jobs_and_the_sweep_runs_last():
         "approvals": training_jobs.pending_approvals,
         "window-closing": training_jobs.window_closing,
         "jp-alerts": training_jobs.jp_target_alerts,
+        "certificates": training_jobs.certificate_runs,
         "sweep": sweep_deliveries,
     }
     register_job("sweep", sweep_deliveries, order=100)  # again: harmless
@@ -37,7 +38,14 @@ def test_run_jobs_all_runs_them_in_order(region):
     out = StringIO()
     call_command("run_jobs", "all", "--region", region.slug, stdout=out)
     names = [line.split(":")[0] for line in out.getvalue().splitlines()]
-    assert names == ["reminders", "approvals", "window-closing", "jp-alerts", "sweep"]
+    assert names == [
+        "reminders",
+        "approvals",
+        "window-closing",
+        "jp-alerts",
+        "certificates",
+        "sweep",
+    ]
 
 
 @pytest.mark.django_db
