@@ -244,3 +244,29 @@ def enrolments_by_course_progress(*, offering: Offering):
         .select_related("employee", "employee__unit", "last_lesson")
         .order_by("employee__name", "id")
     )
+
+
+CONTINUE_LIMIT = 3
+
+
+def continue_learning(*, employee) -> list[Enrolment]:
+    """The employee's batches with a course they are working through (confirmed, started),
+    most recently active first, each with `next_lesson` and `percent`. At most
+    CONTINUE_LIMIT, so a constant number of queries (one, plus three per batch)."""
+    today = timezone.localdate()
+    enrolments = list(
+        Enrolment.objects.filter(
+            region_id=employee.region_id,
+            employee=employee,
+            status=Enrolment.Status.CONFIRMED,
+            offering__start_date__lte=today,
+            offering__course__isnull=False,
+        )
+        .select_related("offering", "offering__program", "offering__course")
+        .order_by("-updated_at", "-id")[:CONTINUE_LIMIT]
+    )
+    for enrolment in enrolments:
+        outline = course_outline(course=enrolment.offering.course, enrolment=enrolment)
+        enrolment.next_lesson = outline.next_lesson
+        enrolment.percent = outline.percent
+    return enrolments

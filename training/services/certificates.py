@@ -334,8 +334,13 @@ def _logo(config: CertificateSettings) -> str:
     return _data_uri(data, kind)
 
 
-def certificate_html(*, certificate: Certificate, config: CertificateSettings) -> str:
-    """The certificate as HTML (also the admin's preview)."""
+STYLESHEET = "static/css/certificate.css"
+
+
+def certificate_html(
+    *, certificate: Certificate, config: CertificateSettings, preview: bool = False
+) -> str:
+    """The certificate as HTML (also the admin's preview, which links the stylesheet)."""
     with translation.override("id"):
         return render_to_string(
             "training/certificates/pdf.html",
@@ -346,22 +351,27 @@ def certificate_html(*, certificate: Certificate, config: CertificateSettings) -
                 "logo": _logo(config),
                 "qr": _qr(verification_url(certificate.code)),
                 "verify_url": verification_url(certificate.code),
+                "preview_html": preview,
             },
         )
 
 
 _FONTS = None
+_CSS = None
 
 
 def certificate_pdf(*, certificate: Certificate, config: CertificateSettings) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    global _FONTS
+    global _FONTS, _CSS
     if _FONTS is None:
         _FONTS = FontConfiguration()
+        _CSS = CSS(filename=str(settings.BASE_DIR / STYLESHEET), font_config=_FONTS)
     html = certificate_html(certificate=certificate, config=config)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_FONTS)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[_CSS], font_config=_FONTS
+    )
 
 
 def _render_and_store(certificate: Certificate, *, config: CertificateSettings) -> None:
