@@ -5,11 +5,10 @@ the public verification page (no login, rate-limited)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from kompetensi.forms import apply_validation_error
@@ -130,9 +129,10 @@ def certificate_download(request, region_slug, certificate_id):
 
 
 @region_admin_required
-@require_POST
 def certificate_reissue(request, region_slug, certificate_id):
     certificate = _certificate(request, certificate_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = ReasonForm(request.POST, prefix="reissue")
     if form.is_valid():
         try:
@@ -151,9 +151,10 @@ def certificate_reissue(request, region_slug, certificate_id):
 
 
 @region_admin_required
-@require_POST
 def certificate_revoke(request, region_slug, certificate_id):
     certificate = _certificate(request, certificate_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = ReasonForm(request.POST, prefix="revoke")
     if form.is_valid():
         try:

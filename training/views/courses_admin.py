@@ -6,11 +6,10 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kompetensi.forms import apply_validation_error
 from regions.permissions import region_admin_required
@@ -132,9 +131,10 @@ def course_offering(request, region_slug, offering_id):
 
 
 @region_admin_required
-@require_POST
 def course_settings(request, region_slug, course_id):
     course = _course(request, course_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = CourseSettingsForm(request.POST)
     if form.is_valid():
         try:
@@ -149,9 +149,10 @@ def course_settings(request, region_slug, course_id):
 
 
 @region_admin_required
-@require_POST
 def course_copy_from(request, region_slug, program_id):
     program = get_object_or_404(Program, region=request.region, pk=program_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     others = Program.objects.filter(region=request.region).exclude(pk=program.pk)
     form = CopyCourseForm(request.POST, programs=others)
     if form.is_valid():
@@ -169,10 +170,11 @@ def course_copy_from(request, region_slug, program_id):
 
 
 @region_admin_required
-@require_POST
 def course_reorder(request, region_slug, course_id):
     """Drag and drop: the whole order as JSON {"modules": [...], "lessons": {module: [...]}}."""
     course = _course(request, course_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         data = json.loads(request.body or b"{}")
         services.course_reorder(
@@ -220,9 +222,10 @@ def module_edit(request, region_slug, module_id):
 
 
 @region_admin_required
-@require_POST
 def module_delete(request, region_slug, module_id):
     module = _module(request, module_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.module_delete(module=module)
     except ValidationError as exc:
@@ -233,9 +236,10 @@ def module_delete(request, region_slug, module_id):
 
 
 @region_admin_required
-@require_POST
 def module_move(request, region_slug, module_id):
     module = _module(request, module_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.module_move(module=module, direction=request.POST.get("direction", ""))
     except ValidationError as exc:
@@ -332,9 +336,10 @@ def lesson_edit(request, region_slug, lesson_id):
 
 
 @region_admin_required
-@require_POST
 def lesson_delete(request, region_slug, lesson_id):
     lesson = _lesson(request, lesson_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.lesson_delete(lesson=lesson)
     except ValidationError as exc:
@@ -345,9 +350,10 @@ def lesson_delete(request, region_slug, lesson_id):
 
 
 @region_admin_required
-@require_POST
 def lesson_move(request, region_slug, lesson_id):
     lesson = _lesson(request, lesson_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.lesson_move(lesson=lesson, direction=request.POST.get("direction", ""))
     except ValidationError as exc:
@@ -483,9 +489,10 @@ def question_edit(request, region_slug, question_id):
 
 
 @region_admin_required
-@require_POST
 def question_delete(request, region_slug, question_id):
     question = _question(request, question_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.question_delete(question=question)
     except ValidationError as exc:

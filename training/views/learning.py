@@ -18,6 +18,7 @@ from django.http import (
     FileResponse,
     Http404,
     HttpResponse,
+    HttpResponseNotAllowed,
     JsonResponse,
     StreamingHttpResponse,
 )
@@ -25,7 +26,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from regions.permissions import region_employee_required
 from training import lesson_files
@@ -161,10 +161,11 @@ def learn_lesson(request, region_slug, enrolment_id, lesson_id):
 
 
 @region_employee_required
-@require_POST
 def learn_video_position(request, region_slug, enrolment_id, lesson_id):
     enrolment = _enrolment(request, enrolment_id)
     _course, lesson = _course_and_lesson(request, enrolment, lesson_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         if request.POST.get("ended") == "1":
             services.lesson_complete(enrolment=enrolment, lesson=lesson)
@@ -179,7 +180,6 @@ def learn_video_position(request, region_slug, enrolment_id, lesson_id):
 
 @csrf_exempt
 @region_employee_required
-@require_POST
 def learn_scorm_commit(request, region_slug, enrolment_id, lesson_id, token):
     """The SCORM runtime's commits (also sent with navigator.sendBeacon on unload, which
     cannot carry a CSRF header): the signed token in the URL binds the commit to this user,
@@ -194,6 +194,8 @@ def learn_scorm_commit(request, region_slug, enrolment_id, lesson_id, token):
         raise Http404(_("Tautan tidak valid."))
     enrolment = _enrolment(request, enrolment_id)
     _course, lesson = _course_and_lesson(request, enrolment, lesson_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if len(request.body) > 256 * 1024:
         return JsonResponse({"result": False, "errorCode": 101}, status=413)
     try:
@@ -208,10 +210,11 @@ def learn_scorm_commit(request, region_slug, enrolment_id, lesson_id, token):
 
 
 @region_employee_required
-@require_POST
 def learn_quiz_start(request, region_slug, enrolment_id, lesson_id):
     enrolment = _enrolment(request, enrolment_id)
     _course, lesson = _course_and_lesson(request, enrolment, lesson_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if lesson.kind != Lesson.Kind.QUIZ:
         raise Http404(_("Materi ini bukan tes."))
     try:
