@@ -20,7 +20,6 @@ from tests.factories.training import (
     ProgramFactory,
     SessionFactory,
     build_course,
-    question,
     right_answers,
     upload,
 )

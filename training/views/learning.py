@@ -201,8 +201,12 @@ def learn_scorm_commit(request, region_slug, enrolment_id, lesson_id, token):
     try:
         data = json.loads(request.body or b"{}")
         services.scorm_commit(enrolment=enrolment, lesson=lesson, cmi=data)
-    except (ValueError, ValidationError):
+    except ValueError:
         return JsonResponse({"result": False, "errorCode": 101}, status=400)
+    except ValidationError as exc:
+        return JsonResponse(
+            {"result": False, "errorCode": 101, "message": " ".join(exc.messages)}, status=400
+        )
     return JsonResponse({"result": True, "errorCode": 0})
 
 
