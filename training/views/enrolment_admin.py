@@ -311,20 +311,22 @@ def offering_complete(request, region_slug, offering_id):
             messages.success(
                 request,
                 _(
-                    "Angkatan diselesaikan: %(completed)d peserta lulus (JP dicatat), "
-                    "%(no_show)d tidak memenuhi kehadiran, %(cancelled)d permohonan/daftar "
-                    "tunggu dibatalkan."
+                    "Angkatan diselesaikan: %(completed)d peserta lulus (JP dicatat, sertifikat "
+                    "diterbitkan di latar belakang), %(no_show)d tidak memenuhi syarat, "
+                    "%(failed)d tidak lulus post-test, %(cancelled)d permohonan/daftar tunggu "
+                    "dibatalkan."
                 )
                 % {
                     "completed": result.completed,
                     "no_show": result.no_show,
+                    "failed": result.failed,
                     "cancelled": result.cancelled,
                 },
             )
         return redirect(
             "training:offering_participants", region_slug=region_slug, offering_id=offering.pk
         )
-    rows, total_sessions = selectors.attendance_rows(offering=offering)
+    rows, req = completion.completion_preview(offering=offering)
     counts = selectors.enrolment_status_counts(offering=offering)
     return render(
         request,
@@ -332,9 +334,11 @@ def offering_complete(request, region_slug, offering_id):
         {
             "offering": offering,
             "rows": rows,
-            "total_sessions": total_sessions,
-            "will_complete": sum(1 for r in rows if r.attended),
-            "will_fail": sum(1 for r in rows if not r.attended),
+            "req": req,
+            "total_sessions": req.total_sessions,
+            "will_complete": sum(1 for r in rows if r.verdict == S.COMPLETED),
+            "will_fail": sum(1 for r in rows if r.verdict == S.NO_SHOW),
+            "will_not_pass": sum(1 for r in rows if r.verdict == S.FAILED),
             "leftovers": sum(counts[status] for status in Enrolment.WAITING_STATUSES),
             "is_completed": offering.status == Offering.Status.COMPLETED,
             "is_cancelled": offering.status == Offering.Status.CANCELLED,
