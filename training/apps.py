@@ -34,6 +34,9 @@ class TrainingConfig(AppConfig):
                 prepare="training.demo.ensure_reference_data",
             )
         )
+        register_demo_loader(
+            DemoLoader(label="elearning", load="training.demo_elearning.load_elearning_demo")
+        )
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="training_default_schedules"
         )
