@@ -14,7 +14,7 @@ class TrainingConfig(AppConfig):
         from regions.home import register_home_section
         from regions.notifications import register_kinds
 
-        from . import jobs, notifications, sync
+        from . import checks, jobs, notifications, sync  # noqa: F401 (checks register)
         from .schedules import create_default_schedules
         from .views.home import HOME_SECTIONS
 

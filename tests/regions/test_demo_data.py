@@ -279,4 +279,3 @@ def test_demo_has_an_elearning_and_a_blended_course_the_asn_can_start(client, ou
         client.force_login(asn.user)
         home = client.get(f"/{asn.region.slug}/").content.decode()
         assert "Lanjutkan belajar" in home and "Pre-test" in home
-

@@ -634,3 +634,28 @@ def test_lesson_progress_outline_counts(in_region, region):
     assert outline.required_total == 3 and outline.percent == 0
     assert outline.next_lesson.title == "Pre-test"
     assert [lesson.locked for lesson in outline.lessons] == [False, True, True]
+
+
+def test_existing_data_breaking_the_jp_rule_is_reported_by_a_check(in_region, region):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from tests.factories.training import development_form
+    from training.checks import jp_rules_check
+
+    today = timezone.localdate()
+    legacy = ProgramFactory(region=region, code="SEM-LAMA", form=development_form(9), jp=40)
+    OfferingFactory(
+        region=region,
+        program=legacy,
+        start_date=today,
+        end_date=today,
+        enrolment_opens=today,
+        enrolment_closes=today,
+    )
+    (warning,) = jp_rules_check(databases=["default"])
+    assert warning.id == "training.W001" and "SEM-LAMA" in warning.msg and "40 JP" in warning.msg
+    legacy.refresh_from_db()
+    assert legacy.jp == 40  # reported, not rewritten
+    with pytest.raises(SystemCheckError):
+        call_command("check", "--database", "default", "--fail-level", "WARNING")

@@ -1,0 +1,28 @@
+"""System checks of training's data (run with `manage.py check --database default`)."""
+
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.database)
+def jp_rules_check(app_configs=None, databases=None, **kwargs):
+    """Programmes whose JP break the form's conversion rule over a batch's dates."""
+    if not databases:
+        return []
+    from django.db.utils import DatabaseError
+
+    from training.selectors.jp_checks import jp_rule_violations
+
+    try:
+        violations = jp_rule_violations()
+    except DatabaseError:  # not migrated yet
+        return []
+    return [
+        Warning(
+            f"{v.region}: programme {v.program_code} ({v.offering}) claims {v.jp} JP, more than "
+            f"its form allows over the batch's dates ({v.maximum} JP).",
+            hint="Correct the programme's JP or the batch's dates; completion awards at most "
+            "the allowed JP.",
+            id="training.W001",
+        )
+        for v in violations
+    ]
