@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django_scopes import scopes_disabled
 
-from training.models import Offering
+from training.models import DevelopmentForm, Offering
 from training.services.jp_rules import jp_maximum
 
 RULE_FORMS = ("jp_per_day", "jp_per_activity", "jp_per_session", "max_jp_per_day")
@@ -33,29 +33,32 @@ def jp_rule_violations(*, limit: int = 200) -> list[JpViolation]:
     for name in RULE_FORMS:
         has_rule |= Q(**{f"program__form__{name}__isnull": False})
     found = []
+    columns = (
+        "region__slug",
+        "program__code",
+        "name",
+        "program__jp",
+        "program__form_id",
+        "start_date",
+        "end_date",
+        "is_international",
+    )
+    forms = {form.pk: form for form in DevelopmentForm.objects.all()}
     with scopes_disabled():
-        batches = (
+        rows = (
             Offering.objects.filter(has_rule)
             .exclude(status=Offering.Status.CANCELLED)
-            .select_related("program", "program__form", "region")
-            .order_by("region__slug", "program__code", "start_date")
-            .iterator(chunk_size=500)
+            .order_by("region__slug", "program__code", "start_date", "id")
+            .values_list(*columns)
         )
-        for offering in batches:
+        for region, code, name, jp, form_id, start, end, international in rows:
             maximum = jp_maximum(
-                form=offering.program.form,
-                start_date=offering.start_date,
-                end_date=offering.end_date,
-                is_international=offering.is_international,
+                form=forms[form_id], start_date=start, end_date=end, is_international=international
             )
-            if maximum is not None and Decimal(offering.program.jp) > maximum:
+            if maximum is not None and Decimal(jp) > maximum:
                 found.append(
                     JpViolation(
-                        region=offering.region.slug,
-                        program_code=offering.program.code,
-                        offering=offering.name,
-                        jp=offering.program.jp,
-                        maximum=maximum,
+                        region=region, program_code=code, offering=name, jp=jp, maximum=maximum
                     )
                 )
                 if len(found) >= limit:

@@ -258,8 +258,10 @@ def certificate_run_execute(*, run_id: int) -> CertificateRun | None:
         region = Region.objects.get(pk=run.region_id)
         config = certificate_settings(region=region)
         notices = []
+        chunk: list[Certificate] = []
         for index, certificate in enumerate(to_render, start=1):
             _render_and_store(certificate, config=config)
+            chunk.append(certificate)
             notices.append(
                 {
                     "recipient": certificate.enrolment.employee,
@@ -270,7 +272,9 @@ def certificate_run_execute(*, run_id: int) -> CertificateRun | None:
                 }
             )
             if index % PROGRESS_EVERY == 0:
+                _flush(chunk)
                 CertificateRun.objects.filter(pk=run.pk).update(done=index)
+        _flush(chunk)
         with transaction.atomic():
             notify_many(region=region, items=notices)
             CertificateRun.objects.filter(pk=run.pk).update(
@@ -375,17 +379,19 @@ def certificate_pdf(*, certificate: Certificate, config: CertificateSettings) ->
 
 
 def _render_and_store(certificate: Certificate, *, config: CertificateSettings) -> None:
+    """Render and store the PDF of the certificate's current version (written to the row
+    by `_flush`, a chunk at a time). Earlier versions' files stay stored."""
     pdf = certificate_pdf(certificate=certificate, config=config)
-    old = certificate.file.name if certificate.file else ""
     name = f"{certificate.code}-v{certificate.version}.pdf"
     certificate.file.save(name, ContentFile(pdf), save=False)
     certificate.rendered_at = timezone.now()
-    Certificate.objects.filter(pk=certificate.pk).update(
-        file=certificate.file.name, rendered_at=certificate.rendered_at
-    )
-    if old and old != certificate.file.name:
-        # Earlier versions stay stored: the history names them.
-        logger.info("certificate %s re-rendered (was %s)", certificate.pk, old)
+
+
+def _flush(chunk: list[Certificate]) -> None:
+    """One UPDATE for the files of a chunk of rendered certificates."""
+    if chunk:
+        Certificate.objects.bulk_update(chunk, ["file", "rendered_at"])
+        chunk.clear()
 
 
 def certificate_sample(*, region: Region) -> Certificate:
