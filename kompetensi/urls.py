@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from regions import views as region_views
-from training.views import certificates as certificate_views
 
 urlpatterns = [
     path("", region_views.landing, name="home"),
@@ -13,8 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("kompetensi.api.urls")),
     # Public certificate verification (no login; "verifikasi" is a reserved region slug).
-    path("verifikasi/", certificate_views.verify_form, name="certificate_verify"),
-    path("verifikasi/<str:code>/", certificate_views.verify_code, name="certificate_verify_code"),
+    path("verifikasi/", include("training.urls_public")),
     # Region pages last: `<region_slug>` must not shadow the paths above (see RESERVED_SLUGS).
     path("<slug:region_slug>/notifikasi/", include("regions.urls_notifications")),
     path("<slug:region_slug>/", include("regions.urls")),
