@@ -98,7 +98,12 @@ CSV_HEADER = [
     "Waktu konfirmasi",
     "Posisi daftar tunggu",
     "Kehadiran (%)",
+    "Nilai pre-test",
+    "Nilai post-test",
+    "Kemajuan kursus (%)",
     "JP diperoleh",
+    "Nomor sertifikat",
+    "Keterangan hasil",
 ]
 
 
@@ -137,7 +142,12 @@ def offering_participants_csv(request, region_slug, offering_id):
                     _local(e.confirmed_at),
                     e.waitlist_position or "",
                     e.attendance_rate if e.attendance_rate is not None else "",
+                    e.pre_test_score if e.pre_test_score is not None else "",
+                    e.post_test_score if e.post_test_score is not None else "",
+                    e.course_progress if e.course_progress is not None else "",
                     e.jp_awarded if e.jp_awarded is not None else "",
+                    e.certificate_number,
+                    e.outcome_reason,
                 )
             ]
         )
