@@ -602,3 +602,75 @@ def test_learning_statuses_do_not_break_the_participants_page(login, admin, regi
         EnrolmentFactory(region=region, offering=batch, status=S.FAILED, outcome_reason="x")
     page = login(admin).get(url("offering_participants", region, batch.pk))
     assert page.status_code == 200 and "Tidak lulus" in page.content.decode()
+
+
+def _count_queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warm per-process caches (content types, sessions)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_admin_course_pages_take_the_same_queries_at_two_sizes(
+    login, admin, region, program, batch, django_capture_on_commit_callbacks
+):
+    """Builder, question bank, item statistics, paper-score grid and the batch's certificates:
+    the same number of queries with a few rows and with more."""
+    client = login(admin)
+    with scope(region=region):
+        course = Course.objects.get(program=program)
+        post = Lesson.objects.get(course=batch.course, title="Post-test")
+    pages = {
+        "builder": url("course_program", region, program.pk),
+        "questions": url("question_list", region, course.pk),
+        "stats": url("quiz_stats", region, post.pk),
+        "scores": url("offering_scores", region, batch.pk),
+        "certificates": url("offering_certificates", region, batch.pk),
+    }
+
+    def grow(n):
+        with scope(region=region):
+            module = course.modules.get()
+            for i in range(n):
+                courses.lesson_create(module=module, kind="text", title=f"T{n}{i}", body="<p>x</p>")
+                courses.question_create(
+                    course=course,
+                    kind="single",
+                    text=f"Q{n}{i}",
+                    choices=[("a", True), ("b", False)],
+                )
+            for person in quick_employees(region, n):
+                EnrolmentFactory(region=region, offering=batch, employee=person)
+        _issue(region, batch, quick_employees(region, n), django_capture_on_commit_callbacks)
+
+    grow(1)
+    small = {name: _count_queries(client, path) for name, path in pages.items()}
+    grow(6)
+    large = {name: _count_queries(client, path) for name, path in pages.items()}
+    assert small == large, (small, large)
+
+
+def test_item_statistics_take_the_same_queries_at_two_sizes(region, batch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from training.selectors.courses import quiz_item_statistics
+
+    with scope(region=region):
+        pre = Lesson.objects.get(course=batch.course, title="Pre-test").quiz
+        counts = []
+        for n in (1, 5):
+            for _i in range(n):
+                enrolment = EnrolmentFactory(region=region, offering=batch)
+                attempt = quizzes.attempt_start(quiz=pre, enrolment=enrolment)
+                quizzes.attempt_submit(
+                    attempt=attempt, enrolment=enrolment, answers=right_answers(attempt)
+                )
+            with CaptureQueriesContext(connection) as queries:
+                stats = quiz_item_statistics(quiz=pre)
+                [c["picks"] for row in stats["rows"] for c in row["choices"]]
+            counts.append(len(queries))
+    assert counts[0] == counts[1] == 5
