@@ -383,3 +383,9 @@ KOMPETENSI_JP_ALERT_FROM_MONTH = env.int("KOMPETENSI_JP_ALERT_FROM_MONTH", defau
 # Audit trail retention (days; docs/security.md). Five years by default.
 KOMPETENSI_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
 KOMPETENSI_EVIDENCE_MAX_BYTES = env.int("KOMPETENSI_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# Online courses (training.lesson_files): the largest uploads, and a SCORM package's limits
+# (its zip and its unpacked size, and its number of files).
+KOMPETENSI_VIDEO_MAX_BYTES = env.int("KOMPETENSI_VIDEO_MAX_BYTES", default=300 * 1024 * 1024)
+KOMPETENSI_DOCUMENT_MAX_BYTES = env.int("KOMPETENSI_DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
+KOMPETENSI_SCORM_MAX_BYTES = env.int("KOMPETENSI_SCORM_MAX_BYTES", default=200 * 1024 * 1024)
+KOMPETENSI_SCORM_MAX_FILES = env.int("KOMPETENSI_SCORM_MAX_FILES", default=5000)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("csp-report/", csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path("api/", include("kompetensi.api.urls")),
+    # Public certificate verification (no login; "verifikasi" is a reserved region slug).
+    path("verifikasi/", include("training.urls_public")),
     # Region pages last: `<region_slug>` must not shadow the paths above (see RESERVED_SLUGS).
     path("<slug:region_slug>/notifikasi/", include("regions.urls_notifications")),
     path("<slug:region_slug>/", include("regions.urls")),

@@ -15,7 +15,7 @@ class TrainingConfig(AppConfig):
         from regions.home import register_home_section
         from regions.notifications import register_kinds
 
-        from . import jobs, notifications, privacy, sync
+        from . import checks, jobs, notifications, privacy, sync  # noqa: F401 (checks register)
         from .models import DevelopmentPlan, DevelopmentRecord, Enrolment, Offering, Program
         from .schedules import create_default_schedules
         from .views.home import HOME_SECTIONS
@@ -46,6 +46,7 @@ class TrainingConfig(AppConfig):
         register_job("approvals", jobs.pending_approvals)
         register_job("window-closing", jobs.window_closing)
         register_job("jp-alerts", jobs.jp_target_alerts)
+        register_job("certificates", jobs.certificate_runs)
         for section in HOME_SECTIONS:
             register_home_section(section)
         register_demo_loader(
@@ -54,6 +55,9 @@ class TrainingConfig(AppConfig):
                 load="training.demo.load_training_demo",
                 prepare="training.demo.ensure_reference_data",
             )
+        )
+        register_demo_loader(
+            DemoLoader(label="elearning", load="training.demo_elearning.load_elearning_demo")
         )
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="training_default_schedules"

@@ -100,6 +100,7 @@ class ProgramSpec:
     provider: str = "internal"  # internal / university / ngo
     positions: tuple[str, ...] = ()
     publish: bool = True
+    days: int | None = None  # duration, for forms whose JP depend on days (seminar, e-learning)
 
 
 M, T = CompetencyType.MANAJERIAL, CompetencyType.TEKNIS
@@ -134,6 +135,7 @@ PROGRAMS = [
         ("M.07",),
         "Arah reformasi birokrasi tematik dan peran ASN dalam zona integritas.",
         provider="university",
+        days=1,
     ),
     ProgramSpec(
         "WS-STDPEL",
@@ -145,6 +147,7 @@ PROGRAMS = [
         ("M.05",),
         "Menyusun dan menetapkan standar pelayanan bersama perwakilan masyarakat.",
         provider="ngo",
+        days=2,
     ),
     ProgramSpec(
         "EL-LITDIG",
@@ -156,6 +159,7 @@ PROGRAMS = [
         ("TK.02", "M.06"),
         "Keamanan data, etika bermedia sosial, dan pemanfaatan layanan digital pemerintah.",
         provider="university",
+        days=4,
     ),
     ProgramSpec(
         "COACH-PGW",
@@ -359,6 +363,7 @@ def _programs(ctx, providers, by_code) -> dict[str, Program]:
                 form=forms[spec.form],
                 competency_type=spec.competency_type,
                 jp=spec.jp,
+                duration_days=spec.days,
                 delivery_mode=spec.mode,
                 description=spec.description,
                 competencies=[by_code[code] for code in spec.competencies],
@@ -475,7 +480,7 @@ def _offerings(ctx, programs, speakers) -> None:
         programs["EL-LITDIG"],
         "Angkatan I",
         start=start,
-        days=3,
+        days=4,
         seats=30,
         approval=False,
         speakers=speakers[2:3],

@@ -27,7 +27,7 @@ from django.db.models import (
     Min,
 )
 from django.utils import timezone
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 # The shared job helpers under the names this module's code has always used.
 from kompetensi.jobs import int_setting as _setting
@@ -38,6 +38,7 @@ from regions.notifications import notify_new as _notify_new
 from regions.notifications import region_path
 from regions.selectors import active_regions as _regions
 from regions.selectors import region_admins
+from training.services.certificates import certificate_runs_requeue
 
 from .models import Enrolment, Offering, Session
 from .notifications import Kind
@@ -356,3 +357,10 @@ def jp_target_alerts(*, now=None, regions=None, batch_size=None) -> int:
                     ]
                 )
     return created
+
+
+def certificate_runs(*, now=None, regions=None, batch_size=None) -> int:
+    """Queue again certificate runs left queued (broker outage) or held by a dead worker."""
+
+    with scopes_disabled():
+        return certificate_runs_requeue()

@@ -39,6 +39,11 @@ DEFAULT_SCHEDULES = {
         "Sekali sebulan sejak bulan KOMPETENSI_JP_ALERT_FROM_MONTH: PNS di bawah target JP, "
         "atasannya, dan admin BKPSDM.",
     ),
+    "training.tasks.requeue_certificate_runs": (
+        "Antrean ulang penerbitan sertifikat",
+        {"crontab": {"minute": "*/10"}},
+        "Mengantrekan lagi penerbitan sertifikat yang tertahan (broker mati atau worker berhenti).",
+    ),
 }
 
 

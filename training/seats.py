@@ -55,10 +55,10 @@ from training.models import Enrolment, Offering, OfferingUnitQuota
 
 def lock_offering(*, offering_id: int) -> Offering:
     """Lock the offering row for the rest of the transaction and return it fresh (with its
-    programme and region). Every write that takes or frees a seat calls this first."""
+    programme, the programme's form and region). Every write that takes or frees a seat calls this first."""
     return (
         Offering.objects.select_for_update(of=("self",))
-        .select_related("program", "region")
+        .select_related("program", "program__form", "region")
         .get(pk=offering_id)
     )
 

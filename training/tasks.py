@@ -7,7 +7,10 @@ These tasks used to be called `regions.tasks.*`; the data migration
 `training/migrations/0003_periodic_task_names.py` renames the beat rows.
 """
 
-from kompetensi.tasks import periodic_job_task
+from celery import shared_task
+
+from kompetensi.tasks import RegionTask, periodic_job_task
+from training.services.certificates import certificate_run_execute
 
 session_reminders = periodic_job_task(
     "training.tasks.session_reminders",
@@ -29,3 +32,22 @@ jp_target_alerts = periodic_job_task(
     "jp-alerts",
     "Monthly JP target alerts to PNS, supervisors and admins.",
 )
+requeue_certificate_runs = periodic_job_task(
+    "training.tasks.requeue_certificate_runs",
+    "certificates",
+    "Queue again certificate runs left queued or held by a dead worker.",
+)
+
+
+@shared_task(
+    base=RegionTask,
+    name="training.tasks.issue_certificates",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    time_limit=30 * 60,
+    soft_time_limit=29 * 60,
+)
+def issue_certificates(region, run_id: int) -> None:
+    """Number, render and announce the certificates of one run (its progress bar)."""
+    certificate_run_execute(run_id=run_id)

@@ -184,3 +184,27 @@ def test_regional_client_lists_only_its_region(api, both):
 def test_national_client_with_a_garbage_region_is_404(national, both):
     for slug in ("%00", "a%20b", "x" * 61):
         assert national.get(f"/api/v1/enrolments/?region={slug}").status_code == 404
+
+
+def test_course_progress_and_certificate_numbers_stay_in_the_clients_region(
+    api, region, other_region, employee, other_employee
+):
+    """Another region's enrolment with course progress and a certificate number is never
+    listed, found by id or by its offering."""
+    with scopes_disabled():
+        mine = EnrolmentFactory(
+            region=region, employee=employee, course_progress=40, certificate_number="800/1/A/2026"
+        )
+        theirs = EnrolmentFactory(
+            region=other_region,
+            employee=other_employee,
+            course_progress=100,
+            certificate_number="800/9/RAHASIA/2026",
+        )
+    body = api.get("/api/v1/enrolments/").json()
+    assert [(r["id"], r["course_progress"], r["certificate_number"]) for r in body["results"]] == [
+        (mine.pk, 40, "800/1/A/2026")
+    ]
+    assert "RAHASIA" not in str(body)
+    assert api.get(f"/api/v1/enrolments/{theirs.pk}/").status_code == 404
+    assert api.get(f"/api/v1/enrolments/?offering={theirs.offering_id}").json()["results"] == []

@@ -48,6 +48,7 @@ def test_enrolment_row_has_the_documented_shape(api, region, employee):
             post_test_score=90.25,
             jp_awarded=24,
             certificate_number="SMG/2026/1",
+            course_progress=75,
             completed_at=timezone.now(),
         )
     row = api.get("/api/v1/enrolments/").json()["results"][0]
@@ -73,6 +74,7 @@ def test_enrolment_row_has_the_documented_shape(api, region, employee):
     assert row["post_test_score"] == 90.25
     assert row["jp_awarded"] == 24.0
     assert row["certificate_number"] == "SMG/2026/1"
+    assert row["course_progress"] == 75
     assert row["completed_at"] and row["updated_at"] and row["requested_at"]
     assert api.get(f"/api/v1/enrolments/{e.pk}/").json() == row
 

@@ -265,8 +265,9 @@ def _admin_takes_attendance_and_completes(page: Page, present: list[str], shots:
 
     expect_flash(
         page,
-        f"Angkatan diselesaikan: {len(present)} peserta lulus (JP dicatat), 0 tidak memenuhi "
-        "kehadiran, 0 permohonan/daftar tunggu dibatalkan.",
+        f"Angkatan diselesaikan: {len(present)} peserta lulus (JP dicatat, sertifikat "
+        "diterbitkan di latar belakang), 0 tidak memenuhi syarat, 0 tidak lulus post-test, 0 "
+        "permohonan/daftar tunggu dibatalkan.",
     )
     expect(page.get_by_text("Selesai", exact=True).first).to_be_visible()
     for name in present:

@@ -56,6 +56,7 @@ def test_participation_counts_enrolments_of_the_months_offerings_by_status(
         "cancelled": 1,
         "completed": 4,
         "no_show": 1,
+        "failed": 0,
     }
     assert participation.total == 10
     assert participation.completed == 4

@@ -286,3 +286,140 @@ def program_for(
     if offering_status is not None:
         OfferingFactory(region=region, program=program, status=offering_status)
     return program
+
+
+# --- Online courses ----------------------------------------------------------------------------
+
+WEBM_BYTES = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + b"\x00" * 64
+MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+
+SCORM_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="kompetensi-test" version="1.2"
+  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <organizations default="org"><organization identifier="org"><title>{title}</title>
+    <item identifier="i1" identifierref="r1"><title>{title}</title></item>
+  </organization></organizations>
+  <resources><resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="index.html">
+    <file href="index.html"/></resource></resources>
+</manifest>"""
+
+# A SCO that talks to the LMS like an authoring tool's: find the API in the parent window,
+# initialise, resume from suspend_data, and on "Selesai" report passed with a score.
+SCORM_INDEX = """<!doctype html><html lang="id"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><p id="resume"></p>
+<button id="finish" type="button">Selesai</button>
+<script>
+var api = window.parent && window.parent.API;
+api.LMSInitialize("");
+var previous = api.LMSGetValue("cmi.suspend_data");
+document.getElementById("resume").textContent = previous ? "Lanjut dari: " + previous : "Mulai baru";
+api.LMSSetValue("cmi.core.lesson_location", "halaman-2");
+api.LMSSetValue("cmi.suspend_data", "langkah=2");
+api.LMSSetValue("cmi.core.lesson_status", "incomplete");
+api.LMSCommit("");
+document.getElementById("finish").addEventListener("click", function () {{
+  api.LMSSetValue("cmi.core.score.raw", "{score}");
+  api.LMSSetValue("cmi.core.lesson_status", "passed");
+  api.LMSCommit("");
+  api.LMSFinish("");
+}});
+</script></body></html>"""
+
+
+def scorm_zip(
+    *, title: str = "Modul Interaktif", score: int = 90, manifest: bool = True, extra=()
+) -> bytes:
+    """A small SCORM 1.2 package made here (no authoring tool): imsmanifest.xml and a SCO."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        if manifest:
+            archive.writestr("imsmanifest.xml", SCORM_MANIFEST.format(title=title))
+        archive.writestr("index.html", SCORM_INDEX.format(title=title, score=score))
+        for name, data in extra:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def question(
+    course,
+    text="Apa kepanjangan ASN?",
+    right="Aparatur Sipil Negara",
+    wrong=("Anggota Sipil Nasional",),
+):
+    """A single-choice question in the course's bank (through the service)."""
+    from training.services.courses import question_create
+
+    return question_create(
+        course=course,
+        kind="single",
+        text=text,
+        explanation="ASN = Aparatur Sipil Negara (UU 20/2023).",
+        choices=[(right, True), *((w, False) for w in wrong)],
+    )
+
+
+def build_course(program, *, with_tests=True, pass_percent=70, questions=3, sequential=True):
+    """A programme's course through the services: a module with a text lesson, and (with
+    tests) a pre-test first and a post-test last over a bank of `questions` questions."""
+    from training.models import Quiz
+    from training.services import courses
+
+    course = courses.course_for_program(program=program)
+    if not sequential:
+        courses.course_update(course=course, title=course.title, sequential=False)
+    module = courses.module_create(course=course, title="Modul 1: Dasar")
+    if with_tests:
+        pre = courses.lesson_create(module=module, kind="quiz", title="Pre-test", quiz_kind="pre")
+        courses.quiz_update(
+            quiz=pre.quiz,
+            kind=Quiz.Kind.PRE,
+            question_count=None,
+            shuffle_questions=False,
+            shuffle_choices=False,
+            pass_percent=None,
+            max_attempts=1,
+            time_limit_minutes=None,
+            scoring=Quiz.Scoring.BEST,
+        )
+    courses.lesson_create(
+        module=module, kind="text", title="Pengantar", body="<p>Selamat datang.</p>"
+    )
+    if with_tests:
+        post = courses.lesson_create(
+            module=module, kind="quiz", title="Post-test", quiz_kind="post"
+        )
+        courses.quiz_update(
+            quiz=post.quiz,
+            kind=Quiz.Kind.POST,
+            question_count=None,
+            shuffle_questions=True,
+            shuffle_choices=True,
+            pass_percent=pass_percent,
+            max_attempts=2,
+            time_limit_minutes=None,
+            scoring=Quiz.Scoring.BEST,
+        )
+        for i in range(questions):
+            question(course, text=f"Soal {i + 1}: apa kepanjangan ASN?")
+    return course
+
+
+def right_answers(attempt) -> dict:
+    """{question id: [correct choice ids]} for an attempt."""
+    from training.models import Choice
+
+    ids = [item["q"] for item in attempt.layout]
+    answers: dict = {}
+    for q, c in Choice.objects.filter(question_id__in=ids, is_correct=True).values_list(
+        "question_id", "id"
+    ):
+        answers.setdefault(str(q), []).append(c)
+    return answers

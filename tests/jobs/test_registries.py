@@ -27,6 +27,7 @@ def test_each_app_registers_its_jobs_and_the_sweep_runs_last():
         "window-closing": training_jobs.window_closing,
         "jp-alerts": training_jobs.jp_target_alerts,
         "audit-purge": audit.audit_purge,
+        "certificates": training_jobs.certificate_runs,
         "sweep": sweep_deliveries,
     }
     register_job("sweep", sweep_deliveries, order=100)  # again: harmless
@@ -44,6 +45,7 @@ def test_run_jobs_all_runs_them_in_order(region):
         "approvals",
         "window-closing",
         "jp-alerts",
+        "certificates",
         "audit-purge",
         "sweep",
     ]

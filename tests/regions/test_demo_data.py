@@ -197,7 +197,8 @@ def test_each_region_has_a_catalogue_with_open_batches_and_a_completed_one(outpu
     with scopes_disabled():
         for region in Region.objects.all():
             published = Program.objects.filter(region=region, status=Program.Status.PUBLISHED)
-            assert published.count() == 6, region.slug
+            # Training's six, and the blended programme of the e-learning demo.
+            assert published.count() == 7, region.slug
             assert Program.objects.filter(region=region, status=Program.Status.DRAFT).count() == 1
             open_batches = Offering.objects.filter(
                 region=region, status=Offering.Status.OPEN, program__in=published
@@ -256,3 +257,25 @@ def test_running_twice_creates_no_training_data(output):
     second = run_command()
     assert training_counts() == before
     assert second.count("training: nothing new") == 4
+
+
+def test_demo_has_an_elearning_and_a_blended_course_the_asn_can_start(client, output):
+    from training.models import Course, Lesson
+
+    for region_name in ("Semarang", "Plaju"):
+        asn = demo_employee(output, region_name, "ASN")
+        with scope(region=asn.region):
+            learning = Enrolment.objects.get(
+                employee=asn, offering__name="Kelas Mandiri", status=Enrolment.Status.CONFIRMED
+            )
+            course = Course.objects.get(offering=learning.offering)
+            kinds = set(Lesson.objects.filter(course=course).values_list("kind", flat=True))
+            assert {"quiz", "text", "scorm", "file"} <= kinds
+            assert course.questions.count() >= 4
+            blended = Program.objects.get(code="BL-ANDAT")
+            assert blended.delivery_mode == "blended"
+            batch = Offering.objects.get(program=blended)
+            assert Course.objects.filter(offering=batch).exists() and batch.sessions.count() == 2
+        client.force_login(asn.user)
+        home = client.get(f"/{asn.region.slug}/").content.decode()
+        assert "Lanjutkan belajar" in home and "Pre-test" in home

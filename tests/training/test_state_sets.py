@@ -11,7 +11,10 @@ O = Offering.Status  # noqa: E741
 
 
 def test_enrolment_state_sets_partition_the_statuses():
-    assert set(Enrolment.SEAT_STATUSES) == {S.CONFIRMED, S.COMPLETED, S.NO_SHOW}
+    assert set(Enrolment.SEAT_STATUSES) == {S.CONFIRMED, S.COMPLETED, S.NO_SHOW, S.FAILED}
+    # Decided at the end: completed, no-show / requirements not met, not passed.
+    assert set(Enrolment.FINISHED_STATUSES) == {S.COMPLETED, S.NO_SHOW, S.FAILED}
+    assert set(Enrolment.LEARNING_STATUSES) == set(Enrolment.SEAT_STATUSES)
     assert set(Enrolment.WAITING_STATUSES) == {S.REQUESTED, S.WAITLISTED}
     assert set(Enrolment.ONGOING_STATUSES) == {S.REQUESTED, S.WAITLISTED, S.CONFIRMED}
     # Live = waiting or holding a seat; everything else (rejected, cancelled) is over.
@@ -36,6 +39,7 @@ def test_the_one_live_enrolment_constraint_uses_the_live_set():
         (S.CONFIRMED, True, True, False, True),
         (S.COMPLETED, True, True, False, False),
         (S.NO_SHOW, True, True, False, False),
+        (S.FAILED, True, True, False, False),
         (S.REJECTED, False, False, False, False),
         (S.CANCELLED, False, False, False, False),
     ],

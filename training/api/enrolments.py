@@ -56,7 +56,8 @@ class EnrolmentDoc(serializers.Serializer):
         ENROLMENT_STATUSES,
         help_text=L(
             "requested (menunggu atasan), waitlisted, confirmed, rejected, cancelled "
-            "(pembatalan tetap tampil sebagai status), completed, no_show."
+            "(pembatalan tetap tampil sebagai status), completed, no_show, failed (tidak lulus "
+            "post-test)."
         ),
     )
     source = serializers.ChoiceField(
@@ -92,6 +93,13 @@ class EnrolmentDoc(serializers.Serializer):
     jp_awarded = _number(L("JP yang diperoleh setelah selesai."))
     certificate_number = serializers.CharField(
         allow_blank=True, help_text=L("Nomor sertifikat; kosong bila belum terbit.")
+    )
+    course_progress = serializers.IntegerField(
+        allow_null=True,
+        help_text=L(
+            "Kemajuan kursus daring angkatan dalam persen materi wajib yang selesai (0–100); "
+            "null bila angkatan tidak memiliki kursus daring atau peserta belum mulai."
+        ),
     )
     created_at = serializers.DateTimeField(help_text=L("Waktu baris dibuat."))
     updated_at = serializers.DateTimeField(
@@ -131,6 +139,7 @@ ENROLMENT_FIELDS = (
     ("post_test_score", as_float("post_test_score")),
     ("jp_awarded", as_float("jp_awarded")),
     ("certificate_number", "certificate_number"),
+    ("course_progress", "course_progress"),
     ("created_at", utc("created_at")),
     ("updated_at", utc("updated_at")),
 )
@@ -199,7 +208,8 @@ SYNC_EXAMPLE = OpenApiExample(
                 "pre_test_score": 62.5,
                 "post_test_score": 88.0,
                 "jp_awarded": 24.0,
-                "certificate_number": "SMG/2026/00812",
+                "certificate_number": "800/812/BKPP/2026",
+                "course_progress": 100,
                 "created_at": "2026-02-10T02:15:00+00:00",
                 "updated_at": "2026-03-04T09:00:01.250000+00:00",
             }

@@ -118,6 +118,7 @@ with scopes_disabled():
                 "competency_type",
                 "competencies",
                 "jp",
+                "duration_days",
                 "delivery_mode",
                 "target_position_types",
                 "target_min_golongan",
@@ -212,6 +213,7 @@ with scopes_disabled():
                 "is_international",
                 "min_attendance_percent",
                 "cancel_cutoff_days",
+                "post_test_pass_mark",
             ]
             widgets = {
                 "start_date": DATE_WIDGET,

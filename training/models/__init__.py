@@ -8,6 +8,12 @@ from .catalogue import (
     Session,
     Speaker,
 )
+from .certificates import (
+    Certificate,
+    CertificateCounter,
+    CertificateRun,
+    CertificateSettings,
+)
 from .competencies import (
     Competency,
     CompetencyLevel,
@@ -15,6 +21,17 @@ from .competencies import (
     EmployeeCompetency,
     PositionStandard,
     PositionStandardItem,
+)
+from .elearning import (
+    AttemptAnswer,
+    Choice,
+    Course,
+    CourseModule,
+    Lesson,
+    LessonProgress,
+    Question,
+    Quiz,
+    QuizAttempt,
 )
 from .enrolment import Attendance, Enrolment
 from .records import (
@@ -25,10 +42,18 @@ from .records import (
 )
 
 __all__ = [
+    "AttemptAnswer",
     "Attendance",
+    "Certificate",
+    "CertificateCounter",
+    "CertificateRun",
+    "CertificateSettings",
+    "Choice",
     "Competency",
     "CompetencyLevel",
     "CompetencyType",
+    "Course",
+    "CourseModule",
     "DeliveryMode",
     "DevelopmentForm",
     "DevelopmentPlan",
@@ -37,12 +62,17 @@ __all__ = [
     "EmployeeCompetency",
     "Enrolment",
     "HistoryEvent",
+    "Lesson",
+    "LessonProgress",
     "Offering",
     "OfferingUnitQuota",
     "PositionStandard",
     "PositionStandardItem",
     "Program",
     "Provider",
+    "Question",
+    "Quiz",
+    "QuizAttempt",
     "Session",
     "Speaker",
 ]

@@ -169,6 +169,13 @@ class Program(SyncedModel):
         help_text=_("1 JP = 45 menit."),
     )
     delivery_mode = models.CharField(_("moda"), max_length=12, choices=DeliveryMode.choices)
+    duration_days = models.PositiveSmallIntegerField(
+        _("lama pelaksanaan (hari)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(400)],
+        help_text=_("Dipakai untuk memeriksa JP terhadap aturan konversi bentuk pengembangan."),
+    )
     target_position_types = models.JSONField(_("sasaran jenis jabatan"), default=list, blank=True)
     target_min_golongan = models.PositiveSmallIntegerField(
         _("golongan minimal"), choices=Golongan.choices, null=True, blank=True
@@ -275,6 +282,16 @@ class Offering(SyncedModel):
         _("kehadiran minimal (%)"),
         default=80,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    post_test_pass_mark = models.PositiveSmallIntegerField(
+        _("nilai lulus post-test (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Untuk tes di kertas. Bila kursus angkatan memiliki post-test daring, nilai lulus "
+            "post-test itu yang dipakai."
+        ),
     )
     cancel_cutoff_days = models.PositiveSmallIntegerField(
         _("batas pembatalan oleh peserta (hari sebelum mulai)"), default=1

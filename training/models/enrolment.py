@@ -16,7 +16,7 @@ from regions.models import Employee, Region, Unit
 from .catalogue import Offering, Session
 
 # Also the condition of the "one live enrolment per offering" constraint.
-_LIVE_STATUSES = ("requested", "waitlisted", "confirmed", "completed", "no_show")
+_LIVE_STATUSES = ("requested", "waitlisted", "confirmed", "completed", "no_show", "failed")
 
 
 class Enrolment(SyncedModel):
@@ -30,6 +30,7 @@ class Enrolment(SyncedModel):
         CANCELLED = "cancelled", _("Dibatalkan")
         COMPLETED = "completed", _("Selesai")
         NO_SHOW = "no_show", _("Tidak hadir / tidak memenuhi syarat")
+        FAILED = "failed", _("Tidak lulus")
 
     class Source(models.TextChoices):
         SELF = "self", _("Mendaftar sendiri")
@@ -41,7 +42,11 @@ class Enrolment(SyncedModel):
     # enrolment blocks a second one of the same employee in the same offering.
     LIVE_STATUSES = _LIVE_STATUSES
     # Holding a seat of the offering (see training.seats).
-    SEAT_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
+    SEAT_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW, Status.FAILED)
+    # Decided at the end: completed (JP), no-show / requirements not met, or not passed.
+    FINISHED_STATUSES = (Status.COMPLETED, Status.NO_SHOW, Status.FAILED)
+    # May open the batch's course: a seat, and the course stays readable after the end.
+    LEARNING_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW, Status.FAILED)
     # Waiting for a decision or for a seat; no seat held.
     WAITING_STATUSES = (Status.REQUESTED, Status.WAITLISTED)
     # Under way: not decided to an end yet. Such an enrolment can be cancelled, its holder hears
@@ -91,6 +96,15 @@ class Enrolment(SyncedModel):
         _("JP diperoleh"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     certificate_number = models.CharField(_("nomor sertifikat"), max_length=60, blank=True)
+    # Online course: share of required lessons done (None: the batch has no course), the
+    # lesson to go on with, and why the outcome is what it is (shown to the participant).
+    course_progress = models.PositiveSmallIntegerField(
+        _("kemajuan kursus (%)"), null=True, blank=True
+    )
+    last_lesson = models.ForeignKey(
+        "training.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome_reason = models.TextField(_("keterangan hasil"), blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -141,6 +155,14 @@ class Enrolment(SyncedModel):
     @property
     def is_waiting(self) -> bool:
         return self.status in self.WAITING_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATUSES
+
+    @property
+    def can_learn(self) -> bool:
+        return self.status in self.LEARNING_STATUSES
 
     @property
     def is_ongoing(self) -> bool:

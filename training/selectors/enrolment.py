@@ -16,6 +16,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -29,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region, Unit
-from training.models import Attendance, Enrolment, Offering, Session
+from training.models import Attendance, Course, Enrolment, LessonProgress, Offering, Session
 from training.seats import seat_state, seat_states
 from training.selectors.history import history_for
 
@@ -46,6 +47,8 @@ ACTION_LABELS = {
     "cancelled_by_admin": _("Dibatalkan oleh admin"),
     "completed": _("Selesai, JP dicatat"),
     "no_show": _("Tidak memenuhi syarat kehadiran"),
+    "failed": _("Tidak lulus"),
+    "course_finished": _("Menyelesaikan kursus daring"),
     "verified": _("Diverifikasi"),
 }
 
@@ -57,6 +60,7 @@ STATUS_BADGES = {
     S.CANCELLED: "text-bg-secondary",
     S.COMPLETED: "text-bg-success",
     S.NO_SHOW: "text-bg-dark",
+    S.FAILED: "text-bg-danger",
 }
 
 
@@ -340,6 +344,101 @@ def attendance_rows(*, offering: Offering) -> tuple[list[Enrolment], int]:
             row.rate = Decimal(100)
             row.attended = True
     return rows, total
+
+
+# --- Completion ----------------------------------------------------------------------------------
+
+
+@dataclass
+class CompletionRequirements:
+    """What the completion rule asks of a batch (`training.services.completion`)."""
+
+    total_sessions: int
+    min_attendance: int
+    course_id: int | None
+    required_lessons: int
+    post_pass_mark: int | None
+    online_post_test: bool
+    individual: bool
+    jp: Decimal = Decimal(0)
+
+
+def completion_requirements(*, offering: Offering) -> CompletionRequirements:
+    """Sessions to attend, the course's required lessons, the post-test pass mark (the
+    course's online post-test, else the batch's paper-test mark) — two queries."""
+    total = (
+        Session.objects.filter(offering_id=offering.pk)
+        .exclude(status=Session.Status.CANCELLED)
+        .count()
+    )
+    course = (
+        Course.objects.filter(offering_id=offering.pk)
+        .annotate(
+            n_lessons=Count("lessons", distinct=True),
+            n_required=Count("lessons", filter=Q(lessons__required=True), distinct=True),
+            post_pass=Max("lessons__quiz__pass_percent", filter=Q(lessons__quiz__kind="post")),
+            n_post=Count("lessons__quiz", filter=Q(lessons__quiz__kind="post"), distinct=True),
+        )
+        .values("id", "n_lessons", "n_required", "post_pass", "n_post")
+        .first()
+    )
+    online_post = bool(course and course["n_post"])
+    pass_mark = course["post_pass"] if online_post else offering.post_test_pass_mark
+    return CompletionRequirements(
+        total_sessions=total,
+        min_attendance=offering.min_attendance_percent,
+        course_id=course["id"] if course else None,
+        required_lessons=course["n_required"] if course else 0,
+        post_pass_mark=pass_mark,
+        online_post_test=online_post,
+        individual=bool(course and course["n_lessons"]) and total == 0,
+    )
+
+
+def completion_rows(
+    *, offering: Offering, requirements: CompletionRequirements, enrolment_ids=None
+) -> list[Enrolment]:
+    """Confirmed participants with `present_count`, `rate` (%), `attended` and `lessons_done`
+    (required lessons of the batch's course completed), computed in SQL (one query)."""
+    total = requirements.total_sessions
+    present = Count(
+        "attendances",
+        filter=Q(attendances__present=True)
+        & ~Q(attendances__session__status=Session.Status.CANCELLED),
+    )
+    done = (
+        LessonProgress.objects.filter(
+            enrolment_id=OuterRef("pk"),
+            status=LessonProgress.Status.COMPLETED,
+            lesson__required=True,
+            lesson__course_id=requirements.course_id,
+        )
+        .order_by()
+        .values("enrolment_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    qs = (
+        Enrolment.objects.filter(offering_id=offering.pk, status=S.CONFIRMED)
+        .select_related("employee", "employee__unit")
+        .annotate(
+            present_count=present,
+            lessons_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("employee__name", "id")
+    )
+    if enrolment_ids is not None:
+        qs = qs.filter(pk__in=enrolment_ids)
+    rows = list(qs)
+    for row in rows:
+        if total:
+            row.rate = Decimal(row.present_count * 100) / Decimal(total)
+            row.rate = row.rate.quantize(Decimal("0.01"))
+            row.attended = row.present_count * 100 >= offering.min_attendance_percent * total
+        else:
+            row.rate = Decimal(100)
+            row.attended = True
+    return rows
 
 
 # --- Bulk enrolment input ----------------------------------------------------------------------

@@ -36,7 +36,9 @@ from training.models import (
 )
 from training.notifications import Kind
 from training.seats import general_seats_taken, lock_offering, unit_seats_taken
+from training.services.courses import course_copy_to_offering
 from training.services.history import history_record
+from training.services.jp_rules import jp_claim_check
 from training.services.validation import FieldErrors, full_clean_fields
 
 # Offering fields whose change participants must hear about.
@@ -59,6 +61,7 @@ OFFERING_FIELDS = (
     "is_international",
     "min_attendance_percent",
     "cancel_cutoff_days",
+    "post_test_pass_mark",
 )
 SESSION_FIELDS = ("title", "starts_at", "ends_at", "location", "online_link", "speaker")
 
@@ -252,8 +255,9 @@ def offering_create(
     is_international: bool = False,
     min_attendance_percent: int = 80,
     cancel_cutoff_days: int = 1,
+    post_test_pass_mark: int | None = None,
 ) -> Offering:
-    """A new batch of a programme, in status planned."""
+    """A new batch of a programme, in status planned, with a copy of the programme's course."""
     if program.status == Program.Status.ARCHIVED:
         raise ValidationError(_("Program yang diarsipkan tidak dapat ditambah angkatan baru."))
     data = _offering_data(
@@ -272,17 +276,44 @@ def offering_create(
             "is_international": is_international,
             "min_attendance_percent": min_attendance_percent,
             "cancel_cutoff_days": cancel_cutoff_days,
+            "post_test_pass_mark": post_test_pass_mark,
         }
     )
     speakers = list(speakers)
     _check_offering(region=program.region, data=data, speakers=speakers)
+    _check_offering_jp(program=program, data=data)
     offering = Offering(
         region=program.region, program=program, status=Offering.Status.PLANNED, **data
     )
     full_clean_fields(offering, exclude=["region", "program"])
     offering.save()
     offering.speakers.set(speakers)
+    course_copy_to_offering(offering=offering)
     return offering
+
+
+def _check_offering_jp(*, program: Program, data: dict) -> None:
+    """The programme's JP may not exceed what its form allows over the batch's dates (an
+    international batch: +20 %, except structural leadership training)."""
+    start, end = data.get("start_date"), data.get("end_date")
+    if not start or not end or end < start:
+        return
+    try:
+        jp_claim_check(
+            form=program.form,
+            jp=program.jp,
+            start_date=start,
+            end_date=end,
+            is_international=bool(data.get("is_international")),
+        )
+    except ValidationError as exc:
+        message = exc.message_dict.get("jp", exc.messages)[0]
+        raise ValidationError(
+            {
+                "end_date": _("JP program (%(jp)s) tidak sesuai tanggal angkatan: %(reason)s")
+                % {"jp": program.jp, "reason": message}
+            }
+        ) from None
 
 
 @transaction.atomic
@@ -298,6 +329,7 @@ def offering_update(*, offering: Offering, actor=None, **fields) -> Offering:
     data = _offering_data(data)
     speakers = list(fields["speakers"]) if "speakers" in fields else None
     _check_offering(region=offering.region, data=data, speakers=speakers, offering=offering)
+    _check_offering_jp(program=offering.program, data=data)
     changed = [name for name in OFFERING_NOTIFY_FIELDS if getattr(offering, name) != data[name]]
     more_seats = data["seats"] > offering.seats
     for name, value in data.items():
@@ -461,6 +493,7 @@ def offering_copy(
     data = _offering_data(data)
     speakers = list(offering.speakers.all())
     _check_offering(region=offering.region, data=data, speakers=speakers)
+    _check_offering_jp(program=program, data=data)
     copy = Offering(region=offering.region, program=program, status=Offering.Status.PLANNED, **data)
     full_clean_fields(copy, exclude=["region", "program"])
     copy.save()
@@ -484,6 +517,7 @@ def offering_copy(
         )
         for session, starts_at, ends_at in sessions
     )
+    course_copy_to_offering(offering=copy)
     return copy
 
 

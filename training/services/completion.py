@@ -1,4 +1,24 @@
-"""Attendance per session and completion of an offering (JP awarded, verified records)."""
+"""Attendance per session and the one completion rule of every kind of batch.
+
+Completion is decided here, in one place, for classroom, e-learning and blended batches
+(DOMAIN rule 11), by the same code whoever triggers it:
+
+1. attendance: a batch with sessions needs `min_attendance_percent` of its non-cancelled
+   sessions (classroom and blended); a batch without sessions counts everyone as present;
+2. post-test: when the batch's course has a post-test (its pass mark), or the batch records
+   paper tests (`Offering.post_test_pass_mark`), the post-test score must reach the pass mark;
+   a missing or lower score is "not passed" (tidak lulus, `Enrolment.Status.FAILED`);
+3. required lessons: every required lesson of the batch's course is done.
+
+Outcome: completed (JP by the form's rules through `jp_rules.jp_award`, a verified
+development record, and a certificate issued in the background), no-show / requirements not
+met, or not passed — with the reason written on the enrolment for the participant to see.
+
+An online-only batch (a course and no sessions) completes each participant when they finish
+(`enrolment_finish`, called by the learning services); a classroom or blended batch completes
+when the admin completes it (`offering_complete`). Both go through `_decide` and `_apply`.
+Completing a batch stays a constant number of queries whatever the number of participants.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +34,14 @@ from regions.notifications import notify_many
 from training.models import Attendance, DevelopmentRecord, Enrolment, Offering, Session
 from training.notifications import Kind
 from training.seats import lock_offering
-from training.selectors.enrolment import attendance_rows
-from training.services.history import history_record_many
+from training.selectors.enrolment import (
+    CompletionRequirements,
+    completion_requirements,
+    completion_rows,
+)
+from training.services.certificates import certificate_run_start
+from training.services.history import history_record, history_record_many
+from training.services.jp_rules import jp_award, jp_format
 
 S = Enrolment.Status
 FINISHED_REASON = "angkatan selesai"
@@ -66,6 +92,7 @@ def attendance_save(*, session: Session, present_ids, actor) -> int:
 class CompletionResult:
     completed: int = 0
     no_show: int = 0
+    failed: int = 0
     cancelled: int = 0
     records_created: int = 0
     already_completed: bool = False
@@ -76,17 +103,20 @@ def _organiser(offering: Offering) -> str:
     return provider.name if provider is not None else offering.region.agency_name
 
 
-def _create_records(*, offering: Offering, actor, now, history: list, notices: list) -> int:
+def _create_records(
+    *, offering: Offering, actor, now, history: list, notices: list, only_ids=None
+) -> int:
     """One verified development record per completed enrolment that has none yet, written in
     one INSERT; their history events and notifications are added to `history` and `notices`
     (written by the caller, in bulk)."""
     program = offering.program
     user = actor if getattr(actor, "is_authenticated", False) else None
-    pending = list(
-        Enrolment.objects.filter(
-            offering_id=offering.pk, status=S.COMPLETED, record__isnull=True
-        ).select_related("employee")
-    )
+    pending = Enrolment.objects.filter(
+        offering_id=offering.pk, status=S.COMPLETED, record__isnull=True
+    ).select_related("employee")
+    if only_ids is not None:
+        pending = pending.filter(pk__in=only_ids)
+    pending = list(pending)
     records = DevelopmentRecord.objects.bulk_create(
         DevelopmentRecord(
             region_id=offering.region_id,
@@ -158,17 +188,135 @@ def offering_can_complete_today(*, offering: Offering) -> bool:
     return timezone.localdate() >= offering.end_date
 
 
+# --- The rule ----------------------------------------------------------------------------------
+
+
+def _decide(row: Enrolment, req: CompletionRequirements) -> tuple[str, str]:
+    """(status, reason) of one participant under the rule (module docstring). `row` carries
+    `rate`, `attended` and `lessons_done` from `completion_rows`."""
+    if req.total_sessions and not row.attended:
+        return S.NO_SHOW, _("Kehadiran %(rate)s%% (minimal %(min)s%%).") % {
+            "rate": f"{row.rate:.0f}",
+            "min": req.min_attendance,
+        }
+    if req.post_pass_mark is not None:
+        score = row.post_test_score
+        if score is None:
+            return S.FAILED, _("Tidak lulus: nilai post-test belum ada (nilai lulus %(pass)s).") % {
+                "pass": req.post_pass_mark
+            }
+        if score < req.post_pass_mark:
+            return S.FAILED, _(
+                "Tidak lulus: nilai post-test %(score)s di bawah nilai lulus %(pass)s."
+            ) % {"score": f"{score:.0f}", "pass": req.post_pass_mark}
+    if req.required_lessons and row.lessons_done < req.required_lessons:
+        return S.NO_SHOW, _("Materi wajib baru selesai %(done)s dari %(total)s.") % {
+            "done": row.lessons_done,
+            "total": req.required_lessons,
+        }
+    parts = []
+    if req.total_sessions:
+        parts.append(
+            _("Kehadiran %(rate)s%% (minimal %(min)s%%).")
+            % {"rate": f"{row.rate:.0f}", "min": req.min_attendance}
+        )
+    if req.required_lessons:
+        parts.append(_("Semua materi wajib selesai."))
+    if req.post_pass_mark is not None:
+        parts.append(
+            _("Post-test %(score)s (nilai lulus %(pass)s).")
+            % {"score": f"{row.post_test_score:.0f}", "pass": req.post_pass_mark}
+        )
+    parts.append(_("%(jp)s JP dicatat.") % {"jp": jp_format(req.jp)})
+    return S.COMPLETED, " ".join(str(p) for p in parts)
+
+
+def _apply(
+    *,
+    offering: Offering,
+    rows: list[Enrolment],
+    req: CompletionRequirements,
+    actor,
+    now,
+    result: CompletionResult,
+    history: list,
+    notices: list,
+    changes: list,
+    only_completed: bool = False,
+) -> list[int]:
+    """Decide each row and write the outcomes set-based (one UPDATE per outcome, one for the
+    per-person rate and reason). With `only_completed`, rows that do not complete are left as
+    they are (a participant still learning). Returns the ids completed."""
+    decided = []
+    before = {enrolment.pk: enrolment.status for enrolment in rows}
+    for enrolment in rows:
+        status, reason = _decide(enrolment, req)
+        if only_completed and status != S.COMPLETED:
+            continue
+        _finish(
+            enrolment,
+            to_status=status,
+            reason=reason,
+            history=history,
+            attendance_rate=enrolment.rate,
+            outcome_reason=reason,
+            jp_awarded=req.jp if status == S.COMPLETED else None,
+        )
+        decided.append(enrolment)
+        if status == S.COMPLETED:
+            result.completed += 1
+        elif status == S.FAILED:
+            result.failed += 1
+        else:
+            result.no_show += 1
+    for status in (S.COMPLETED, S.NO_SHOW, S.FAILED):
+        ids = [e.pk for e in decided if e.status == status]
+        if ids:
+            Enrolment.objects.filter(pk__in=ids).update(
+                status=status,
+                jp_awarded=req.jp if status == S.COMPLETED else None,
+                completed_at=now,
+                updated_at=now,
+            )
+    if decided:
+        Enrolment.objects.bulk_update(decided, ["attendance_rate", "outcome_reason"])
+    changes += [(e, before[e.pk]) for e in decided]
+    return [e.pk for e in decided if e.status == S.COMPLETED]
+
+
+def _audit(offering: Offering, changes: list) -> None:
+    """The audit trail of the set-based UPDATEs (they send no model signals), from the
+    (enrolment, status before) pairs: one INSERT."""
+    if not changes:
+        return
+    audit.record_many(
+        action=audit.Action.UPDATE,
+        region=offering.region,
+        items=[
+            (
+                e,
+                {
+                    "status": [before, e.status],
+                    "jp_awarded": [None, audit.plain(e.jp_awarded)],
+                },
+            )
+            for e, before in changes
+        ],
+        note=_("Angkatan diselesaikan"),
+    )
+
+
 @transaction.atomic
 def offering_complete(*, offering: Offering, actor) -> CompletionResult:
-    """Close an offering: each confirmed participant is completed (JP awarded, one verified
-    development record) when their attendance over the non-cancelled sessions reaches
-    `min_attendance_percent` (no sessions: everyone confirmed counts as attended), else no-show.
-    Requests and waitlist entries still open are cancelled ("angkatan selesai").
+    """Close an offering: each confirmed participant is decided by the rule (module
+    docstring). Requests and waitlist entries still open are cancelled ("angkatan selesai").
+    The certificates of those completed are issued by a background run.
 
     One short transaction under the offering lock, in a constant number of queries whatever
     the number of participants: bulk reads, one UPDATE per set of enrolments, one INSERT each
-    for records, history events and notifications. Running it again creates nothing new (it
-    only fills in a record a completed enrolment might lack; notifications have dedup keys).
+    for records, history events, notifications and the certificate run. Running it again
+    creates nothing new (it only fills in a record a completed enrolment might lack;
+    notifications have dedup keys).
     """
     locked = lock_offering(offering_id=offering.pk)
     result = CompletionResult()
@@ -193,54 +341,27 @@ def offering_complete(*, offering: Offering, actor) -> CompletionResult:
             % {"date": locked.end_date.strftime("%d-%m-%Y")},
             code="not_finished",
         )
-    jp = locked.program.jp
-    rows, _total_sessions = attendance_rows(offering=locked)
-    before = {enrolment.pk: enrolment.status for enrolment in rows}
-    for enrolment in rows:
-        rate = enrolment.rate
-        reason = _("Kehadiran %(rate)s%% (minimal %(min)s%%).") % {
-            "rate": f"{rate:.0f}",
-            "min": locked.min_attendance_percent,
-        }
-        if enrolment.attended:
-            _finish(
-                enrolment,
-                to_status=S.COMPLETED,
-                reason=reason,
-                history=history,
-                attendance_rate=rate,
-                jp_awarded=jp,
-                completed_at=now,
-                updated_at=now,
-            )
-            result.completed += 1
-        else:
-            _finish(
-                enrolment,
-                to_status=S.NO_SHOW,
-                reason=reason,
-                history=history,
-                attendance_rate=rate,
-                jp_awarded=None,
-                completed_at=now,
-                updated_at=now,
-            )
-            result.no_show += 1
-    # Set-based: one UPDATE per outcome, one for the per-person rates (a single CASE column;
-    # bulk_update of every field would build a CASE per field and row in Python).
-    for status, awarded in ((S.COMPLETED, jp), (S.NO_SHOW, None)):
-        ids = [e.pk for e in rows if e.status == status]
-        if ids:
-            Enrolment.objects.filter(pk__in=ids).update(
-                status=status, jp_awarded=awarded, completed_at=now, updated_at=now
-            )
-    Enrolment.objects.bulk_update(rows, ["attendance_rate"])
+    req = completion_requirements(offering=locked)
+    req.jp = jp_award(program=locked.program, offering=locked)
+    rows = completion_rows(offering=locked, requirements=req)
+    changes: list = []
+    _apply(
+        offering=locked,
+        rows=rows,
+        req=req,
+        actor=actor,
+        now=now,
+        result=result,
+        history=history,
+        notices=notices,
+        changes=changes,
+    )
     leftovers = list(
         Enrolment.objects.filter(
             offering_id=locked.pk, status__in=Enrolment.WAITING_STATUSES
         ).select_related("employee")
     )
-    before.update({enrolment.pk: enrolment.status for enrolment in leftovers})
+    changes += [(enrolment, enrolment.status) for enrolment in leftovers]
     for enrolment in leftovers:
         _finish(
             enrolment,
@@ -274,24 +395,94 @@ def offering_complete(*, offering: Offering, actor) -> CompletionResult:
     )
     history_record_many(events=history, actor=actor)
     notify_many(region=locked.region, items=notices)
-    # The audit trail of the set-based UPDATEs above (no model signals): one INSERT.
-    audit.record_many(
-        action=audit.Action.UPDATE,
-        region=locked.region,
-        items=[
-            (
-                e,
-                {
-                    "status": [before.get(e.pk, S.REQUESTED), e.status],
-                    "jp_awarded": [None, audit.plain(e.jp_awarded)],
-                },
-            )
-            for e in (*rows, *leftovers)
-        ],
-        note=_("Angkatan diselesaikan"),
-    )
+    _audit(locked, changes)
     locked.status = Offering.Status.COMPLETED
     locked.completed_at = now
     locked.save(update_fields=["status", "completed_at", "updated_at"])
     offering.status, offering.completed_at = locked.status, locked.completed_at
+    if result.completed:
+        certificate_run_start(offering=locked, actor=actor)
     return result
+
+
+def completion_preview(*, offering: Offering) -> tuple[list[Enrolment], CompletionRequirements]:
+    """What `offering_complete` would decide now (the admin's page), without writing."""
+    req = completion_requirements(offering=offering)
+    req.jp = jp_award(program=offering.program, offering=offering)
+    rows = completion_rows(offering=offering, requirements=req)
+    for row in rows:
+        row.verdict, row.verdict_reason = _decide(row, req)
+    return rows, req
+
+
+@transaction.atomic
+def enrolment_finish(*, enrolment: Enrolment, actor=None) -> bool:
+    """A participant of an online-only batch finished the course: complete them now by the
+    same rule (no-op when the batch has sessions — the admin completes it — or the rule is not
+    met yet). Returns whether they were completed."""
+    offering = lock_offering(offering_id=enrolment.offering_id)
+    if not offering.is_active:
+        return False
+    req = completion_requirements(offering=offering)
+    if not req.individual:
+        return False
+    req.jp = jp_award(program=offering.program, offering=offering)
+    rows = completion_rows(offering=offering, requirements=req, enrolment_ids=[enrolment.pk])
+    if not rows:
+        return False
+    result = CompletionResult()
+    history: list[dict] = []
+    notices: list[dict] = []
+    now = timezone.now()
+    changes: list = []
+    completed = _apply(
+        offering=offering,
+        rows=rows,
+        req=req,
+        actor=actor,
+        now=now,
+        result=result,
+        history=history,
+        notices=notices,
+        changes=changes,
+        only_completed=True,
+    )
+    if not completed:
+        return False
+    _audit(offering, changes)
+    _create_records(
+        offering=offering,
+        actor=actor,
+        now=now,
+        history=history,
+        notices=notices,
+        only_ids=completed,
+    )
+    history_record_many(events=history, actor=actor)
+    notify_many(region=offering.region, items=notices)
+    certificate_run_start(offering=offering, actor=actor, enrolment_ids=completed)
+    enrolment.status = S.COMPLETED
+    enrolment.jp_awarded = req.jp
+    return True
+
+
+@transaction.atomic
+def enrolment_fail(*, enrolment: Enrolment, reason: str, actor=None) -> None:
+    """The participant can no longer pass (the post-test's attempts are used up without a pass):
+    "not passed" now, with the reason they see; no JP, no certificate."""
+    locked = Enrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
+    if locked.status != S.CONFIRMED:
+        return
+    now = timezone.now()
+    Enrolment.objects.filter(pk=locked.pk).update(
+        status=S.FAILED, outcome_reason=reason, jp_awarded=None, completed_at=now, updated_at=now
+    )
+    history_record(
+        subject=locked,
+        action=S.FAILED,
+        actor=actor,
+        from_status=S.CONFIRMED,
+        to_status=S.FAILED,
+        reason=reason,
+    )
+    enrolment.status, enrolment.outcome_reason = S.FAILED, reason

@@ -213,3 +213,17 @@ def jp_claim_check(
             }
         }
     )
+
+
+def jp_award(*, program, offering) -> Decimal:
+    """The JP a completed participant of `offering` earns: the programme's JP, never more than
+    its form allows over the batch's dates (international +20 %, except structural leadership
+    training). Completion calls this once per batch."""
+    jp = Decimal(program.jp)
+    maximum = jp_maximum(
+        form=program.form,
+        start_date=offering.start_date,
+        end_date=offering.end_date,
+        is_international=offering.is_international,
+    )
+    return _q(min(jp, maximum) if maximum is not None else jp)

@@ -6,6 +6,7 @@ so a refused change writes nothing. Status changes are guarded here and written 
 A programme's offerings (batches), unit quotas and sessions are in `training.services.catalogue`.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -16,6 +17,13 @@ from django.utils.translation import gettext as _
 from regions.models import Region, Unit
 from training.models import Competency, DevelopmentForm, Offering, Program, Provider
 from training.services.history import history_record
+from training.services.jp_rules import (
+    RULE_HOURS_CAPPED,
+    RULE_PER_DAY,
+    jp_claim_check,
+    jp_rule_kind,
+    jp_rule_text,
+)
 from training.services.validation import FieldErrors, full_clean_fields
 
 PROGRAM_FIELDS = (
@@ -26,6 +34,7 @@ PROGRAM_FIELDS = (
     "form",
     "competency_type",
     "jp",
+    "duration_days",
     "delivery_mode",
     "target_position_types",
     "target_min_golongan",
@@ -63,6 +72,8 @@ def _check_program(
         errors.add("jp", _("Jumlah JP harus lebih dari 0."))
     elif jp > 2000:
         errors.add("jp", _("Jumlah JP paling banyak 2.000."))
+    elif isinstance(data.get("form"), DevelopmentForm):
+        _check_jp_rule(errors, form=data["form"], jp=jp, days=data.get("duration_days"))
     budget = data.get("planned_budget")
     if budget is not None and budget < 0:
         errors.add("planned_budget", _("Anggaran tidak boleh negatif."))
@@ -89,6 +100,32 @@ def _check_program(
     errors.raise_if_any()
 
 
+def _check_jp_rule(errors: FieldErrors, *, form: DevelopmentForm, jp, days) -> None:
+    """JP against the form's conversion rule over the programme's duration (rule 3): a form
+    whose JP depends on days needs the duration; an international batch's +20 % is checked
+    when the batch is planned (`training.services.catalogue`)."""
+    kind = jp_rule_kind(form)
+    if days is not None and days < 1:
+        errors.add("duration_days", _("Lama pelaksanaan paling sedikit 1 hari."))
+        return
+    if kind in (RULE_PER_DAY, RULE_HOURS_CAPPED) and days is None:
+        errors.add(
+            "duration_days",
+            _("Isi lama pelaksanaan (hari): JP %(form)s dihitung %(rule)s.")
+            % {"form": form.name, "rule": jp_rule_text(form)},
+        )
+        return
+    if kind is None:
+        return
+    start = dt.date(2000, 1, 3)
+    end = start + dt.timedelta(days=(days or 1) - 1)
+    try:
+        jp_claim_check(form=form, jp=jp, start_date=start, end_date=end)
+    except ValidationError as exc:
+        for message in exc.message_dict.get("jp", exc.messages):
+            errors.add("jp", message)
+
+
 @transaction.atomic
 def program_create(
     *,
@@ -100,6 +137,7 @@ def program_create(
     competency_type: str,
     jp: int,
     delivery_mode: str,
+    duration_days: int | None = None,
     description: str = "",
     objectives: str = "",
     competencies: Iterable[Competency] = (),
@@ -119,6 +157,7 @@ def program_create(
         "form": form,
         "competency_type": competency_type,
         "jp": jp,
+        "duration_days": duration_days,
         "delivery_mode": delivery_mode,
         "target_position_types": list(target_position_types or []),
         "target_min_golongan": target_min_golongan,

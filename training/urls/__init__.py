@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("training.urls.enrolment")),
     path("", include("training.urls.records")),
     path("", include("training.urls.calendar")),
+    path("", include("training.urls.courses")),
 ]

@@ -15,6 +15,8 @@ from training.forms.enrolment import CancelForm, EnrolForm
 from training.models import Enrolment, Offering, Program, Session
 from training.selectors import enrolment as selectors
 from training.selectors.catalogue import offering_sessions
+from training.selectors.certificates import certificate_of_enrolment
+from training.selectors.courses import course_of_offering
 from training.services import enrolment as services
 
 PAGE_SIZE = 25
@@ -139,6 +141,8 @@ def my_enrolment_detail(request, region_slug, enrolment_id):
             "sessions": sessions,
             "history": selectors.enrolment_history(enrolment=enrolment),
             "badges": selectors.STATUS_BADGES,
+            "course": course_of_offering(offering=enrolment.offering),
+            "certificate": certificate_of_enrolment(enrolment=enrolment),
         },
     )
 

@@ -99,7 +99,12 @@ CSV_HEADER = [
     "Waktu konfirmasi",
     "Posisi daftar tunggu",
     "Kehadiran (%)",
+    "Nilai pre-test",
+    "Nilai post-test",
+    "Kemajuan kursus (%)",
     "JP diperoleh",
+    "Nomor sertifikat",
+    "Keterangan hasil",
 ]
 
 
@@ -139,7 +144,12 @@ def offering_participants_csv(request, region_slug, offering_id):
                     _local(e.confirmed_at),
                     e.waitlist_position or "",
                     e.attendance_rate if e.attendance_rate is not None else "",
+                    e.pre_test_score if e.pre_test_score is not None else "",
+                    e.post_test_score if e.post_test_score is not None else "",
+                    e.course_progress if e.course_progress is not None else "",
                     e.jp_awarded if e.jp_awarded is not None else "",
+                    e.certificate_number,
+                    e.outcome_reason,
                 )
             ]
         )
@@ -313,20 +323,22 @@ def offering_complete(request, region_slug, offering_id):
             messages.success(
                 request,
                 _(
-                    "Angkatan diselesaikan: %(completed)d peserta lulus (JP dicatat), "
-                    "%(no_show)d tidak memenuhi kehadiran, %(cancelled)d permohonan/daftar "
-                    "tunggu dibatalkan."
+                    "Angkatan diselesaikan: %(completed)d peserta lulus (JP dicatat, sertifikat "
+                    "diterbitkan di latar belakang), %(no_show)d tidak memenuhi syarat, "
+                    "%(failed)d tidak lulus post-test, %(cancelled)d permohonan/daftar tunggu "
+                    "dibatalkan."
                 )
                 % {
                     "completed": result.completed,
                     "no_show": result.no_show,
+                    "failed": result.failed,
                     "cancelled": result.cancelled,
                 },
             )
         return redirect(
             "training:offering_participants", region_slug=region_slug, offering_id=offering.pk
         )
-    rows, total_sessions = selectors.attendance_rows(offering=offering)
+    rows, req = completion.completion_preview(offering=offering)
     counts = selectors.enrolment_status_counts(offering=offering)
     return render(
         request,
@@ -334,9 +346,11 @@ def offering_complete(request, region_slug, offering_id):
         {
             "offering": offering,
             "rows": rows,
-            "total_sessions": total_sessions,
-            "will_complete": sum(1 for r in rows if r.attended),
-            "will_fail": sum(1 for r in rows if not r.attended),
+            "req": req,
+            "total_sessions": req.total_sessions,
+            "will_complete": sum(1 for r in rows if r.verdict == S.COMPLETED),
+            "will_fail": sum(1 for r in rows if r.verdict == S.NO_SHOW),
+            "will_not_pass": sum(1 for r in rows if r.verdict == S.FAILED),
             "leftovers": sum(counts[status] for status in Enrolment.WAITING_STATUSES),
             "is_completed": offering.status == Offering.Status.COMPLETED,
             "is_cancelled": offering.status == Offering.Status.CANCELLED,

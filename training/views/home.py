@@ -4,6 +4,7 @@ for employees; work waiting and "new programme" for admins."""
 
 from regions.home import HomeSection
 
+from ..selectors.courses import continue_learning
 from ..selectors.home import home_summary
 
 
@@ -15,7 +16,21 @@ def home_context(request) -> dict:
     return {"home": home_summary(access=access)}
 
 
+def learning_context(request) -> dict:
+    """`learning`: the batches whose course the employee is working through."""
+    employee = request.access.employee
+    if employee is None:
+        return {}
+    return {"learning": continue_learning(employee=employee)}
+
+
 HOME_SECTIONS = (
+    HomeSection(
+        key="training.learning",
+        slot="main",
+        template="training/home/_learning.html",
+        context=learning_context,
+    ),
     HomeSection(
         key="training.employee",
         slot="main",

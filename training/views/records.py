@@ -28,6 +28,7 @@ from regions.permissions import (
 from training.forms.records import RecordForm, RecordQueueFilterForm, RecordRejectForm
 from training.models import DevelopmentForm, DevelopmentRecord
 from training.selectors import records as selectors
+from training.selectors.certificates import certificates_of_employee
 from training.services import records as services
 from training.services.jp_rules import jp_format, jp_maximum, jp_rule_kind, jp_rule_text
 from training.validators import evidence_content_type, evidence_max_bytes
@@ -128,6 +129,9 @@ def my_jp(request, region_slug):
             ),
             "page": paginate(request, records),
             "query": query_without_page(request),
+            "certificates": certificates_of_employee(employee=employee).filter(
+                enrolment__offering__end_date__year=year
+            ),
         },
     )
 
