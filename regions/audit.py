@@ -68,6 +68,8 @@ class TrackSpec:
     masked: frozenset[str] = field(default_factory=frozenset)
     # How an event names the row, using loaded relations only (`cached`); default str(row).
     describe: Callable | None = None
+    # Status changes recorded as a named business action: {(old or "*", new): action}.
+    status_actions: dict = field(default_factory=dict)
 
 
 _tracked: dict[type[models.Model], TrackSpec] = {}
@@ -281,11 +283,14 @@ def track(
     masked: Iterable[str] = (),
     label: str = "",
     describe: Callable | None = None,
+    status_actions: dict | None = None,
 ):
     """Record creation, changes (old → new) and deletion of `model`'s rows.
 
     `masked` fields are recorded as changed without their values (personal data that the
-    trail must not copy, such as a birth date).
+    trail must not copy, such as a birth date). `status_actions` names a change of the
+    `status` field as a business action instead of a plain update, e.g.
+    `{("submitted", "verified"): Action.VERIFY, ("*", "rejected"): Action.REJECT}`.
     """
     skip = ALWAYS_EXCLUDED | set(exclude)
     fields = tuple(
@@ -298,6 +303,7 @@ def track(
         label=label or str(model._meta.verbose_name),
         masked=frozenset(masked),
         describe=describe,
+        status_actions=dict(status_actions or {}),
     )
     uid = object_type(model)
     post_init.connect(_remember, sender=model, dispatch_uid=f"audit_init_{uid}")
@@ -351,9 +357,16 @@ def _saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
         }
         if not changes:
             return
-        action = Action.UPDATE
+        action = _status_action(spec, changes.get("status")) or Action.UPDATE
     record(action=action, obj=instance, changes=_named(sender, changes))
     instance._audit_snapshot = {**getattr(instance, "_audit_snapshot", {}), **current}
+
+
+def _status_action(spec: TrackSpec, status_change: list | None) -> str | None:
+    if not status_change or not spec.status_actions:
+        return None
+    old, new = status_change
+    return spec.status_actions.get((old, new)) or spec.status_actions.get(("*", new))
 
 
 def _deleted(sender, instance, **kwargs):

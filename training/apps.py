@@ -29,16 +29,29 @@ class TrainingConfig(AppConfig):
             label=_("Pendaftaran"),
             exclude=["idempotency_key"],
             describe=lambda e: f"{audit.cached(e, 'employee')} → {audit.cached(e, 'offering')}",
+            status_actions={
+                (Enrolment.Status.REQUESTED, Enrolment.Status.CONFIRMED): audit.Action.APPROVE,
+                (Enrolment.Status.REQUESTED, Enrolment.Status.WAITLISTED): audit.Action.APPROVE,
+                (Enrolment.Status.REQUESTED, Enrolment.Status.REJECTED): audit.Action.REJECT,
+            },
         )
         audit.track(
             DevelopmentRecord,
             label=_("Riwayat JP"),
             describe=lambda r: f"{audit.cached(r, 'employee')}: {r.title}",
+            status_actions={
+                ("*", DevelopmentRecord.Status.VERIFIED): audit.Action.VERIFY,
+                ("*", DevelopmentRecord.Status.REJECTED): audit.Action.REJECT,
+            },
         )
         audit.track(
             DevelopmentPlan,
             label=_("Rencana pengembangan"),
             describe=lambda p: f"{audit.cached(p, 'employee')} · {p.year}",
+            status_actions={
+                ("*", DevelopmentPlan.Status.APPROVED): audit.Action.APPROVE,
+                ("*", DevelopmentPlan.Status.RETURNED): audit.Action.REJECT,
+            },
         )
         privacy.register()
         sync.register()

@@ -186,3 +186,40 @@ def test_the_audit_page_takes_the_same_queries_at_any_size(
     # 10 at 3 and at 30 events: session, user, region, access, page count, page, menus.
     with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+def test_approvals_and_verifications_are_named_actions_in_the_trail(region, admin):
+    from tests.factories.training import (
+        DevelopmentRecordFactory,
+        EnrolmentFactory,
+        OfferingFactory,
+    )
+    from training.models import Enrolment
+    from training.services.enrolment import enrolment_approve
+    from training.services.records import record_reject, record_verify
+
+    # The request's user is the actor (AuditContextMiddleware); here, as in a task:
+    with scope(region=region), audit.acting_as(admin.user):
+        offering = OfferingFactory(region=region)
+        request = EnrolmentFactory(
+            region=region, offering=offering, status=Enrolment.Status.REQUESTED
+        )
+        enrolment_approve(enrolment=request, actor=admin.user, by_admin=True)
+        verified, rejected = DevelopmentRecordFactory.create_batch(2, region=region)
+        record_verify(record=verified, user=admin.user)
+        record_reject(record=rejected, user=admin.user, reason="Sertifikat tidak terbaca")
+
+        def action_of(obj):
+            return (
+                AuditEvent.objects.filter(object_type=audit.object_type(obj), object_id=str(obj.pk))
+                .exclude(action=Action.CREATE)
+                .get()
+                .action
+            )
+
+        assert action_of(request) == Action.APPROVE
+        assert action_of(verified) == Action.VERIFY
+        assert action_of(rejected) == Action.REJECT
+        event = AuditEvent.objects.get(object_id=str(verified.pk), action=Action.VERIFY)
+        assert event.changes["status"] == ["submitted", "verified"]
+        assert event.actor_id == admin.user.pk
