@@ -6,13 +6,14 @@ from django.urls import include, path
 from regions import views as region_views
 from regions import views_security as region_views_security
 
+from .locale import set_language
 from .security_views import csp_report
 
 urlpatterns = [
     path("", region_views.landing, name="home"),
     path("akun/jejak-audit/", region_views_security.my_audit, name="my_audit"),
     path("akun/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("csp-report/", csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path("api/", include("kompetensi.api.urls")),
@@ -25,5 +26,7 @@ urlpatterns = [
     path("<slug:region_slug>/", include("evaluations.urls")),
     path("<slug:region_slug>/kelola/api/", include("regions.urls_api_clients")),
 ]
+handler500 = "kompetensi.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

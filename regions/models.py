@@ -27,6 +27,10 @@ class User(AbstractUser):
         default=False,
         help_text=_("Dapat melihat semua wilayah, hanya baca."),
     )
+    # The person's chosen language (also for their e-mails); empty: the portal's (Indonesian).
+    language = models.CharField(
+        _("bahasa"), max_length=8, blank=True, choices=settings.LANGUAGES, default=""
+    )
 
     objects = UserManager()
 

@@ -149,6 +149,48 @@ def test_region_home_in_english_for_a_logged_in_employee(employee, login, englis
     assert "Training catalogue" in html
 
 
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian(client, english_catalogue):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert '<html lang="id">' in html and LANDING_ID in html
+    assert response["Content-Language"] == "id"
+
+
+@pytest.mark.django_db
+def test_the_language_menu_names_each_language_in_itself(client, english_catalogue):
+    for language in ("id", "en"):
+        client.post("/i18n/setlang/", {"language": language, "next": "/"})
+        html = client.get("/").content.decode()
+        assert (
+            'lang="id" >Bahasa Indonesia</option>' in html
+            or 'lang="id" selected>Bahasa Indonesia</option>' in html
+        )
+        assert ">English</option>" in html
+
+
+@pytest.mark.django_db
+def test_a_signed_in_choice_is_kept_on_the_user_for_every_device(
+    employee, login, english_catalogue
+):
+    from django.test import Client
+
+    login(employee).post("/i18n/setlang/", {"language": "en", "next": "/semarang/"})
+    employee.user.refresh_from_db()
+    assert employee.user.language == "en"
+    other_device = Client()
+    other_device.force_login(employee.user)
+    html = other_device.get("/semarang/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Sign out" in html and "Keluar" not in html
+
+
+@pytest.mark.django_db
+def test_set_language_refuses_a_foreign_redirect_and_an_unknown_language(client):
+    response = client.post("/i18n/setlang/", {"language": "xx", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
 def test_english_catalogue_translates_plurals_and_placeholders(english_catalogue):
     with translation.override("en"):
         assert translation.gettext("Kelola") == "Manage"

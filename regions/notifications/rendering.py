@@ -47,9 +47,10 @@ def absolute_url(path: str) -> str:
 
 
 def recipient_language(recipient) -> str:
-    """The language to write to an employee in. No per-user preference is stored yet, so it is
-    the portal's default (Bahasa Indonesia); English texts come from the locale files."""
-    return settings.LANGUAGE_CODE or "id"
+    """The language to write to an employee in: their login's chosen language, else the
+    portal's (Bahasa Indonesia)."""
+    user = recipient.user if getattr(recipient, "user_id", None) else None
+    return (getattr(user, "language", "") or settings.LANGUAGE_CODE) or "id"
 
 
 # --- Subject -----------------------------------------------------------------------------------

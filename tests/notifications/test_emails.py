@@ -332,6 +332,23 @@ def test_every_kind_renders_an_indonesian_subject_body_and_link(
     assert message.url in html
 
 
+def test_an_employee_who_chose_english_gets_english_emails(
+    region, employee, enrolment, django_capture_on_commit_callbacks
+):
+    employee.user.language = "en"
+    employee.user.save(update_fields=["language"])
+    _notification, message = _send(
+        django_capture_on_commit_callbacks,
+        recipient=employee,
+        kind=Kind.ENROLMENT_CONFIRMED,
+        subject=enrolment,
+        context={"program": "Pelayanan Publik Prima", "offering": "Angkatan I"},
+        dedup_key=f"enrolment:{enrolment.pk}:confirmed",
+    )
+    assert message.subject == "Enrolment confirmed: Pelayanan Publik Prima"
+    assert "Dear Siti Aminah," in message.body
+
+
 def test_region_a_link_never_points_at_another_region(region, employee, enrolment):
     notification = notify(
         recipient=employee,
