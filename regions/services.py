@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from kompetensi import site
+
 from . import nip as nip_rules
 from .models import Employee, FunctionalLevel, Membership, PositionType, Region, Unit
 
@@ -375,13 +377,12 @@ def _background_request():
     """A request for allauth's mail flows outside a request (links use the portal's URL)."""
     from urllib.parse import urlsplit
 
-    from django.conf import settings
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.contrib.sessions.backends.base import SessionBase
     from django.http import HttpRequest
 
-    base = urlsplit(getattr(settings, "KOMPETENSI_BASE_URL", "http://127.0.0.1:8000"))
+    base = urlsplit(site.base_url())
     request = HttpRequest()
     request.method = "POST"
     request.META["SERVER_NAME"] = base.hostname or "127.0.0.1"

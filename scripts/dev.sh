@@ -7,4 +7,6 @@ scripts/setup.sh
 .venv/bin/python manage.py compilemessages --ignore=.venv -v0 || echo "gettext missing: pages stay in Indonesian"
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py load_demo_data
+# Links in e-mails and PDFs point at the address served here (unless set otherwise).
+export KOMPETENSI_BASE_URL="${KOMPETENSI_BASE_URL:-http://${HOST:-127.0.0.1}:${PORT:-8000}}"
 exec .venv/bin/python manage.py runserver "${HOST:-127.0.0.1}:${PORT:-8000}"

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from kompetensi import site
 from regions.models import Membership, Region
 
 from .. import selectors
@@ -387,7 +388,7 @@ def _replace_file(report: RegionReport, name: str, pdf: bytes) -> RegionReport:
 
 
 def _base_url() -> str:
-    return getattr(settings, "KOMPETENSI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return site.base_url()
 
 
 def report_recipients(*, region: Region) -> list[str]:

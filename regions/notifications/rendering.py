@@ -27,6 +27,8 @@ from django.template.loader_tags import BlockNode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kompetensi import site
+
 from ..models import Employee
 from .kinds import get_kind
 from .values import decode, first
@@ -34,16 +36,9 @@ from .values import decode, first
 # --- Settings ----------------------------------------------------------------------------------
 
 
-def base_url() -> str:
-    return getattr(settings, "KOMPETENSI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-
-
-def absolute_url(path: str) -> str:
-    if not path:
-        return ""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{base_url()}{path if path.startswith('/') else '/' + path}"
+# One public address for every message (kompetensi.site); re-exported for the channels.
+base_url = site.base_url
+absolute_url = site.absolute_url
 
 
 def recipient_language(recipient) -> str:

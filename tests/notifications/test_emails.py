@@ -3,6 +3,7 @@ invitation that confirmations, changes and cancellations carry."""
 
 import datetime as dt
 import email
+import re
 
 import pytest
 from django.core import mail
@@ -375,3 +376,23 @@ def test_caller_url_wins_over_the_default_link(region, employee, enrolment):
         assert render_message(notification).url == (
             f"http://127.0.0.1:8000/{region.slug}/sertifikat/9/"
         )
+
+
+def test_every_link_comes_from_the_one_configured_site_url(
+    region, employee, enrolment, settings, django_capture_on_commit_callbacks
+):
+    """Issue 16 item 1: e-mails, certificate QR codes and report links share one address."""
+    from training.services.certificates import verification_url
+
+    settings.KOMPETENSI_BASE_URL = "http://127.0.0.1:8200/"
+    _notification, message = _send(
+        django_capture_on_commit_callbacks,
+        recipient=employee,
+        kind=Kind.ENROLMENT_CONFIRMED,
+        subject=enrolment,
+        context={"program": "Pelayanan Publik Prima", "offering": "Angkatan I"},
+        dedup_key=f"enrolment:{enrolment.pk}:confirmed",
+    )
+    links = re.findall(r"https?://[^\s\"<>]+", message.body)
+    assert links and all(link.startswith("http://127.0.0.1:8200/") for link in links)
+    assert verification_url("ABCD-EFGH") == "http://127.0.0.1:8200/verifikasi/ABCD-EFGH/"

@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from kompetensi import site
 from kompetensi.tasks import enqueue_on_commit
 from regions.models import Region
 from regions.notifications import notify_many
@@ -310,8 +311,7 @@ def certificate_runs_requeue() -> int:
 
 
 def verification_url(code: str) -> str:
-    base = getattr(settings, "KOMPETENSI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return base + reverse("certificate_verify_code", kwargs={"code": code})
+    return site.absolute_url(reverse("certificate_verify_code", kwargs={"code": code}))
 
 
 def _data_uri(data: bytes, content_type: str) -> str:
