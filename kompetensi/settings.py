@@ -163,7 +163,11 @@ KOMPETENSI_LOGIN_GUARD = {
 ACCOUNT_FORMS = {
     "login": "regions.forms.LoginForm",
     "reset_password": "regions.forms.ResetPasswordForm",
+    "change_password": "regions.forms.ChangePasswordForm",
+    "reset_password_from_key": "regions.forms.ResetPasswordKeyForm",
 }
+# Subjects name the portal, not the host (templates/account/email/).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # The address of the client, for rate limits, the audit trail and the logs: the
 # `TRUSTED_PROXY_COUNT`-th address from the right of X-Forwarded-For (0: the TCP peer).
 KOMPETENSI_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
