@@ -299,9 +299,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp): no inline script or style, nothing from another
-# origin. Report-only until every page is clean; CSP_ENFORCE=true is the one switch to
-# enforce it. Violations are posted to /csp-report/ and logged (kompetensi.security_views).
-CSP_ENFORCE = env.bool("CSP_ENFORCE", default=False)
+# origin. Enforced (the browser journeys fail on any violation); CSP_ENFORCE=false turns it
+# back to report-only. Violations are posted to /csp-report/ and logged
+# (kompetensi.security_views).
+CSP_ENFORCE = env.bool("CSP_ENFORCE", default=True)
 _CSP_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
