@@ -255,6 +255,8 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Embedded default only: eager tasks run in a thread, not in the request (scripts/dev.sh).
+KOMPETENSI_TASKS_IN_THREAD = env.bool("KOMPETENSI_TASKS_IN_THREAD", default=False)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
