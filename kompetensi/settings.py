@@ -257,6 +257,9 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # Embedded default only: eager tasks run in a thread, not in the request (scripts/dev.sh).
 KOMPETENSI_TASKS_IN_THREAD = env.bool("KOMPETENSI_TASKS_IN_THREAD", default=False)
+# Attendance of a session can be marked from this many minutes before it starts; unset
+# (the default): from the start of the session's day.
+KOMPETENSI_ATTENDANCE_OPENS_MINUTES = env.int("ATTENDANCE_OPENS_MINUTES", default=None)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
