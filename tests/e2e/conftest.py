@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 780}  # a common low-end Android phone
 TIMEOUT_MS = 15_000
 
 expect.set_options(timeout=TIMEOUT_MS)
