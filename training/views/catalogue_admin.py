@@ -86,7 +86,17 @@ def offering_detail_url(offering) -> str:
     )
 
 
-def _confirm(request, *, title, text, button, back_url, warning="", button_class="btn-primary"):
+def _confirm(
+    request,
+    *,
+    title,
+    text,
+    button,
+    back_url,
+    warning="",
+    button_class="btn-primary",
+    second_button="",
+):
     return render(
         request,
         "training/catalogue/admin/confirm.html",
@@ -96,6 +106,7 @@ def _confirm(request, *, title, text, button, back_url, warning="", button_class
             "warning": warning,
             "button": button,
             "button_class": button_class,
+            "second_button": second_button,
             "back_url": back_url,
             "form": StatusChangeForm(),
         },
@@ -210,13 +221,19 @@ def program_publish(request, region_slug, pk):
                 "dibuka untuk pendaftaran."
             ),
             button=_("Terbitkan"),
+            second_button=_("Terbitkan lalu tambah angkatan"),
             back_url=program_detail_url(program),
         )
+    then_batch = request.POST.get("then") == "second"
     return _run_action(
         request,
         lambda: programmes.program_publish(program=program, actor=request.user),
         success=_("Program %(title)s telah terbit.") % {"title": program.title},
-        on_done=lambda: _program_url(program),
+        on_done=lambda: (
+            redirect("training:offering_create", region_slug=region_slug, pk=program.pk)
+            if then_batch
+            else _program_url(program)
+        ),
     )
 
 
@@ -281,17 +298,18 @@ def offering_create(request, region_slug, pk):
         initial={"name": _next_batch_name(program), "venue": ""},
     )
     if request.method == "POST" and form.is_valid():
+        and_open = request.POST.get("then") == "open"
+        create = services.offering_create_and_open if and_open else services.offering_create
         try:
-            offering = services.offering_create(
-                program=program, actor=request.user, **form.cleaned_data
-            )
+            offering = create(program=program, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(name)s ditambahkan dengan status direncanakan.") % {"name": offering.name},
-            )
+            if and_open:
+                message = _("%(name)s ditambahkan dan pendaftarannya dibuka.")
+            else:
+                message = _("%(name)s ditambahkan dengan status direncanakan.")
+            messages.success(request, message % {"name": offering.name})
             return _offering_url(offering)
     return render(
         request,
