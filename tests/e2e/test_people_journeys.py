@@ -150,3 +150,17 @@ def test_an_outsider_gets_the_indonesian_404_and_a_role_without_access_the_403(n
     assert response.status == 403
     expect(heading(page)).to_have_text("Anda tidak memiliki akses ke halaman ini")
     expect(page.get_by_text("hubungi admin BKPSDM di wilayah Anda")).to_be_visible()
+
+
+def test_admin_copies_a_new_api_token_in_one_click(new_page, team):
+    page = logged_in(new_page, team.admin)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(reverse("api_clients:create", args=["semarang"]))
+    page.get_by_label("Nama klien").fill("SIMPEG Kota Semarang")
+    page.get_by_role("button", name=re.compile("Buat|Simpan")).click()
+    token = page.locator("#api-token").input_value()
+    assert len(token) > 20
+    expect(page.locator("#curl-example")).to_contain_text(token)  # whole, not cut off
+    page.get_by_role("button", name="Salin token").click()
+    expect(page.get_by_role("button", name="Tersalin")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == token
