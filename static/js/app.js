@@ -100,3 +100,13 @@ document.querySelectorAll("[data-copy]").forEach((button) => {
     setTimeout(() => { label.textContent = original; }, 2000);
   });
 });
+
+// A table that scrolls sideways (a phone) can be scrolled with the keyboard too.
+const focusScrollable = () => {
+  document.querySelectorAll(".table-responsive").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
+    else box.removeAttribute("tabindex");
+  });
+};
+focusScrollable();
+window.addEventListener("resize", focusScrollable);

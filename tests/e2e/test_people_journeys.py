@@ -164,3 +164,32 @@ def test_admin_copies_a_new_api_token_in_one_click(new_page, team):
     page.get_by_role("button", name="Salin token").click()
     expect(page.get_by_role("button", name="Tersalin")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == token
+
+
+def test_admin_watches_an_export_progress_and_downloads_xlsx_and_the_monthly_pdf(
+    new_page, team, settings
+):
+    # As on the embedded default served by dev.sh: the work runs beside the request.
+    settings.KOMPETENSI_TASKS_IN_THREAD = True
+    page = logged_in(new_page, team.admin)
+    open_menu_item(page, "Kelola", "Ekspor data")
+    page.get_by_label("Ekspor data pegawai").check()
+    page.get_by_label("Excel (.xlsx)").check()
+    page.get_by_role("button", name="Mulai ekspor").click()
+    expect(heading(page)).to_have_text("Ekspor data pegawai")
+    expect(page.get_by_role("progressbar", name="Kemajuan proses")).to_be_visible()
+    expect(page.get_by_text("Berkas siap diunduh")).to_be_visible()
+    expect(page.get_by_role("progressbar", name="Kemajuan proses")).to_have_attribute(
+        "value", "100"
+    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+    open_menu_item(page, "Kelola", "Laporan bulanan")
+    page.get_by_role("button", name="Buat sekarang").click()
+    expect(page.get_by_text("Laporan siap")).to_be_visible()
+    page.goto(reverse("evaluations:report_list", args=["semarang"]))
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Unduh PDF")).first.click()
+    assert download.value.suggested_filename.endswith(".pdf")
