@@ -8,12 +8,20 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluasi")
 
     def ready(self):
+        from kompetensi.jobs import register_job
+        from regions.demo_loaders import DemoLoader, register_demo_loader
         from regions.notifications import register_kinds
 
-        from . import notifications
+        from . import jobs, notifications, sync
         from .schedules import create_default_schedules
 
         register_kinds(*notifications.KINDS)
+        register_job("surveys", jobs.survey_job, order=50)
+        register_job("l3", jobs.l3_job, order=51)
+        sync.register()
+        register_demo_loader(
+            DemoLoader(label="evaluation", load="evaluations.demo.load_evaluation_demo")
+        )
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="evaluations_default_schedules"
         )

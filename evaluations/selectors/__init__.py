@@ -36,7 +36,7 @@ from training.models import Enrolment, Offering
 from training.seats import reserved_seats, seats_taken_count
 from training.selectors.records import verified_jp_by_employee
 
-from .models import BackgroundJob, RegionReport
+from ..models import BackgroundJob, RegionReport
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
