@@ -12,8 +12,6 @@ Thin: services decide (`evaluations.services.surveys`, `.behaviour`), selectors 
 (`evaluations.selectors.kirkpatrick`). Objects of another region are 404 (the region scope).
 """
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -229,41 +227,40 @@ def flagged_list(request, region_slug):
     )
 
 
-def _chart_data(report) -> str:
-    """The report's chart data as JSON (read by static/js/evaluation-charts.js)."""
+def _chart_data(report) -> dict:
+    """The report's chart data (`json_script` in the page, read by
+    static/js/evaluation-charts.js)."""
     items = [i for s in report.reaction.sections for i in s.items if i.mean is not None]
-    return json.dumps(
-        {
-            "sections": {
-                "labels": [s.label for s in report.reaction.sections],
-                "values": [
-                    float(s.mean) if s.mean is not None else None for s in report.reaction.sections
-                ],
-            },
-            "items": {
-                "labels": [i.text[:60] for i in items],
-                "values": [float(i.mean) for i in items],
-            },
-            "batches": {
-                "labels": [b["name"] for b in report.batches],
-                "relevance": [
-                    float(b["relevance_mean"]) if b["relevance_mean"] is not None else None
-                    for b in report.batches
-                ],
-                "gain": [
-                    float(b["gain_mean"]) if b["gain_mean"] is not None else None
-                    for b in report.batches
-                ],
-            },
-            "threshold": float(report.conf.relevance_threshold),
-            "labels": {
-                "mean": _("Rata-rata (1–5)"),
-                "relevance": _("Relevansi (1–5)"),
-                "gain": _("Kenaikan nilai"),
-                "threshold": _("Ambang relevansi"),
-            },
-        }
-    )
+    return {
+        "sections": {
+            "labels": [s.label for s in report.reaction.sections],
+            "values": [
+                float(s.mean) if s.mean is not None else None for s in report.reaction.sections
+            ],
+        },
+        "items": {
+            "labels": [i.text[:60] for i in items],
+            "values": [float(i.mean) for i in items],
+        },
+        "batches": {
+            "labels": [b["name"] for b in report.batches],
+            "relevance": [
+                float(b["relevance_mean"]) if b["relevance_mean"] is not None else None
+                for b in report.batches
+            ],
+            "gain": [
+                float(b["gain_mean"]) if b["gain_mean"] is not None else None
+                for b in report.batches
+            ],
+        },
+        "threshold": float(report.conf.relevance_threshold),
+        "labels": {
+            "mean": _("Rata-rata (1–5)"),
+            "relevance": _("Relevansi (1–5)"),
+            "gain": _("Kenaikan nilai"),
+            "threshold": _("Ambang relevansi"),
+        },
+    }
 
 
 @region_admin_required
