@@ -14,12 +14,11 @@ Thin: services decide (`evaluations.services.surveys`, `.behaviour`), selectors 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kompetensi.forms import apply_validation_error
 from regions.models import Employee
@@ -346,9 +345,10 @@ def program_report(request, region_slug, program_id):
 
 
 @region_admin_required
-@require_POST
 def program_delay(request, region_slug, program_id):
     program = get_object_or_404(Program, region=request.region, pk=program_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = DelayForm(request.POST)
     if form.is_valid():
         behaviour.programme_delay_set(program=program, days=form.cleaned_data["days"])
@@ -359,9 +359,10 @@ def program_delay(request, region_slug, program_id):
 
 
 @region_admin_required
-@require_POST
 def indicator_create(request, region_slug, program_id):
     program = get_object_or_404(Program, region=request.region, pk=program_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = IndicatorForm(request.POST)
     if form.is_valid():
         try:
@@ -379,9 +380,10 @@ def indicator_create(request, region_slug, program_id):
 
 
 @region_admin_required
-@require_POST
 def measurement_add(request, region_slug, indicator_id):
     indicator = get_object_or_404(OutcomeIndicator, region=request.region, pk=indicator_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = MeasurementForm(request.POST)
     if form.is_valid():
         try:
@@ -427,11 +429,12 @@ def _employee_by_nip(request, form) -> Employee:
 
 
 @region_admin_required
-@require_POST
 def l3_manage(request, region_slug, l3_id):
     assessment = get_object_or_404(
         L3Assessment.objects.select_related("enrolment"), region=request.region, pk=l3_id
     )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = NipForm(request.POST)
     try:
         if not form.is_valid():

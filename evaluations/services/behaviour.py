@@ -153,7 +153,8 @@ def _notify(assessments, *, key: str) -> int:
 
 
 def l3_reminders(*, region: Region, today: dt.date, batch_size: int = 500) -> int:
-    """Once a week, remind assessors of supervisor assessments pending for a week or more."""
+    """Once a week, remind assessors of supervisor assessments that were asked for (made due)
+    a week or more ago and are still pending."""
     iso = today.isocalendar()
     week = f"{iso.year}-W{iso.week:02d}"
     pending = L3Assessment.objects.filter(
@@ -161,7 +162,8 @@ def l3_reminders(*, region: Region, today: dt.date, batch_size: int = 500) -> in
         role=L3Assessment.Role.SUPERVISOR,
         assessor__isnull=False,
         submitted_at__isnull=True,
-        available_on__lte=today - dt.timedelta(days=REMIND_AFTER_DAYS),
+        available_on__lte=today,
+        created_at__date__lte=today - dt.timedelta(days=REMIND_AFTER_DAYS),
     ).select_related("assessor__region", "enrolment__employee", "enrolment__offering__program")
     sent = 0
     for batch in keyset(pending, batch_size):
