@@ -10,11 +10,11 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from evaluations import jobs as evaluation_jobs
 from kompetensi.jobs import register_job, registered_jobs
 from regions import audit
 from regions import schedules as regions_schedules
 from regions.notifications.delivery import sweep_deliveries
-from evaluations import jobs as evaluation_jobs
 from training import jobs as training_jobs
 from training import schedules as training_schedules
 
