@@ -319,7 +319,7 @@ def test_l3_before_the_delay_is_refused_and_an_admin_assigns_a_missing_assessor(
                 data={"q_apply": "4", "q_quality": "4", "q_share": "4", "q_initiative": "4"},
                 today=early,
             )
-        for n in range(3):
+        for _n in range(3):
             behaviour.l3_invite_peer(
                 assessment=l3, peer=EmployeeFactory(region=region, unit=unit), by=admin.user
             )
