@@ -1,40 +1,39 @@
-"""The national default questionnaires (L1 reaction survey), shipped in code.
+"""The national default questionnaires (L1 reaction survey), shipped in code, in Indonesian
+(copied into a region's data, not UI text).
 
 A region gets its own copy of each the first time a batch needs one
 (`evaluations.services.surveys.template_default`); its admins then edit their copy. Items:
 (section, text, kind, options) with options `relevance`, `per_speaker`, `choices`, `required`.
 """
 
-from django.utils.translation import gettext_noop as N
-
 TRAINER = (
-    N("Penguasaan materi"),
-    N("Ketepatan waktu"),
-    N("Metode dan media pembelajaran"),
-    N("Sikap dan perilaku"),
-    N("Cara menjawab pertanyaan"),
-    N("Kemampuan memotivasi peserta"),
+    "Penguasaan materi",
+    "Ketepatan waktu",
+    "Metode dan media pembelajaran",
+    "Sikap dan perilaku",
+    "Cara menjawab pertanyaan",
+    "Kemampuan memotivasi peserta",
 )
 ORGANISATION = (
-    N("Fasilitas dan sarana pelatihan"),
-    N("Jadwal dilaksanakan sesuai rencana"),
-    N("Bahan ajar / materi"),
-    N("Pelayanan panitia"),
-    N("Administrasi pelatihan"),
+    "Fasilitas dan sarana pelatihan",
+    "Jadwal dilaksanakan sesuai rencana",
+    "Bahan ajar / materi",
+    "Pelayanan panitia",
+    "Administrasi pelatihan",
 )
 ELEARNING_ORGANISATION = (
-    N("Kemudahan menggunakan platform e-learning"),
-    N("Kualitas video dan bahan bacaan"),
-    N("Kejelasan petunjuk dan tugas"),
-    N("Tanggapan admin atau fasilitator atas pertanyaan"),
-    N("Kesesuaian waktu belajar dengan beban kerja"),
+    "Kemudahan menggunakan platform e-learning",
+    "Kualitas video dan bahan bacaan",
+    "Kejelasan petunjuk dan tugas",
+    "Tanggapan admin atau fasilitator atas pertanyaan",
+    "Kesesuaian waktu belajar dengan beban kerja",
 )
-RELEVANCE = N("Materi pelatihan relevan dengan pekerjaan saya sehari-hari")
-OVERALL = N("Secara keseluruhan, pelatihan ini bermanfaat")
-RECOMMEND = N("Apakah Anda akan merekomendasikan pelatihan ini kepada rekan kerja?")
-RECOMMEND_CHOICES = (N("Ya"), N("Mungkin"), N("Tidak"))
-RELEVANCE_COMMENT = N("Bagian mana yang paling atau paling tidak sesuai dengan pekerjaan Anda?")
-IMPROVE = N("Apa yang perlu diperbaiki dari pelatihan ini?")
+RELEVANCE = "Materi pelatihan relevan dengan pekerjaan saya sehari-hari"
+OVERALL = "Secara keseluruhan, pelatihan ini bermanfaat"
+RECOMMEND = "Apakah Anda akan merekomendasikan pelatihan ini kepada rekan kerja?"
+RECOMMEND_CHOICES = ("Ya", "Mungkin", "Tidak")
+RELEVANCE_COMMENT = "Bagian mana yang paling atau paling tidak sesuai dengan pekerjaan Anda?"
+IMPROVE = "Apa yang perlu diperbaiki dari pelatihan ini?"
 
 
 def _items(organisation, with_speakers: bool):
@@ -54,11 +53,11 @@ def _items(organisation, with_speakers: bool):
 
 DEFAULT_TEMPLATES = {
     "classroom": (
-        N("Survei reaksi pelatihan klasikal (bawaan nasional)"),
+        "Survei reaksi pelatihan klasikal (bawaan nasional)",
         _items(ORGANISATION, True),
     ),
     "elearning": (
-        N("Survei reaksi e-learning (bawaan nasional)"),
+        "Survei reaksi e-learning (bawaan nasional)",
         _items(ELEARNING_ORGANISATION, True),
     ),
 }

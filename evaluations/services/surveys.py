@@ -63,7 +63,8 @@ def template_mode_for(offering: Offering) -> str:
 @transaction.atomic
 def template_default(*, region: Region, mode: str) -> SurveyTemplate:
     """The region's default questionnaire of `mode`, copied from the national default in code
-    the first time (one INSERT of the items)."""
+    the first time (one INSERT of the items). Stored in Indonesian whatever the admin's
+    language: it is the region's own data from then on."""
     template = SurveyTemplate.objects.filter(region=region, mode=mode, is_default=True).first()
     if template is not None:
         return template
@@ -71,7 +72,7 @@ def template_default(*, region: Region, mode: str) -> SurveyTemplate:
     try:
         with transaction.atomic():
             template = SurveyTemplate.objects.create(
-                region=region, name=_(name), mode=mode, is_default=True
+                region=region, name=name, mode=mode, is_default=True
             )
     except IntegrityError:  # created meanwhile by another request
         return SurveyTemplate.objects.get(region=region, mode=mode, is_default=True)
@@ -82,9 +83,9 @@ def template_default(*, region: Region, mode: str) -> SurveyTemplate:
                 template=template,
                 section=section,
                 position=position,
-                text=_(text),
+                text=text,
                 kind=kind,
-                choices=[_(c) for c in options.get("choices", [])],
+                choices=list(options.get("choices", [])),
                 is_relevance=options.get("relevance", False),
                 per_speaker=options.get("per_speaker", False),
                 required=options.get("required", kind != SurveyItem.Kind.TEXT),
