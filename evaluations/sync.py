@@ -3,7 +3,7 @@
 
 | list | shows | re-listed when |
 | --- | --- | --- |
-| evaluations (per batch) | L1 means, response count and relevance; L3 means and counts | a survey response of the batch is saved (every save of answers touches its response) or an L3 assessment of the batch is made, submitted or changed |
+| evaluations (per batch) | L1 means, response count and relevance; L3 means and counts; the relevance flag | a survey response of the batch is saved (every save of answers touches its response), an L3 assessment of the batch is made, submitted or changed, or the region's relevance settings change (every batch of the region) |
 """
 
 from kompetensi.sync import Cascade, register_cascades
@@ -28,5 +28,15 @@ def register() -> None:
             inserts=True,
             deletes=True,
             target_ids="SELECT s.offering_id FROM {rows} s",
+        ),
+        Cascade(
+            name="evaluation_settings_offerings",
+            source="evaluations_evaluationsettings",
+            target="training_offering",
+            uses=("region_id",),
+            watch=("relevance_threshold", "relevance_min_responses"),
+            inserts=True,
+            target_ids="SELECT t.id FROM training_offering t WHERE t.region_id IN "
+            "(SELECT s.region_id FROM {rows} s)",
         ),
     )

@@ -86,11 +86,19 @@ def evaluation_settings(*, region: Region) -> EvaluationSettings:
 
 
 def is_flagged(*, mean, responses: int, conf: EvaluationSettings) -> bool:
-    """The relevance flag rule, once."""
+    """The relevance flag rule (`relevance_flagged`) with the region's settings."""
+    return relevance_flagged(
+        mean=mean,
+        answers=responses,
+        threshold=conf.relevance_threshold,
+        min_answers=conf.relevance_min_responses,
+    )
+
+
+def relevance_flagged(*, mean, answers: int, threshold, min_answers: int) -> bool:
+    """The relevance flag rule from raw values (the API's columns)."""
     return (
-        mean is not None
-        and responses >= conf.relevance_min_responses
-        and Decimal(str(mean)) < conf.relevance_threshold
+        mean is not None and answers >= min_answers and Decimal(str(mean)) < Decimal(str(threshold))
     )
 
 
@@ -889,3 +897,55 @@ def evaluation_years(*, program: Program) -> list[int]:
         d.year
         for d in Offering.objects.filter(program=program).dates("start_date", "year", order="DESC")
     ]
+
+
+# --- Per-batch columns for the API (correlated subqueries: no extra query per page) ------------
+
+
+def _per_offering(queryset, **aggregate):
+    """A scalar subquery of `queryset` grouped by the outer batch: one aggregate value."""
+    ((name, expression),) = aggregate.items()
+    return Subquery(
+        queryset.filter(offering_id=OuterRef("pk"))
+        .order_by()
+        .values("offering_id")
+        .annotate(**{name: expression})
+        .values(name)[:1]
+    )
+
+
+def offering_evaluation_columns() -> dict:
+    """Annotations of an Offering queryset with its L1 and L3 figures, and the region's
+    relevance settings (for `relevance_flagged`). Used by the API's evaluation summaries."""
+    answers = SurveyAnswer.objects.filter(value__isnull=False)
+    relevance = answers.filter(item__is_relevance=True)
+    submitted = L3Assessment.objects.filter(submitted_at__isnull=False)
+    settings_of = EvaluationSettings.objects.filter(region_id=OuterRef("region_id"))
+    defaults = EvaluationSettings()
+    return {
+        "ev_responses": Coalesce(
+            _per_offering(SurveyResponse.objects.all(), n=Count("id")), Value(0)
+        ),
+        "ev_invited": Count("enrolments", filter=survey_eligible_q("enrolments__")),
+        "ev_survey_open": Exists(
+            Survey.objects.filter(offering_id=OuterRef("pk"), opened_at__isnull=False)
+        ),
+        "ev_l1_mean": _per_offering(answers, m=Avg(Cast("value", FloatField()))),
+        "ev_relevance_mean": _per_offering(relevance, m=Avg(Cast("value", FloatField()))),
+        "ev_relevance_answers": Coalesce(_per_offering(relevance, n=Count("id")), Value(0)),
+        "ev_threshold": Coalesce(
+            Subquery(settings_of.values("relevance_threshold")[:1]),
+            Value(defaults.relevance_threshold),
+            output_field=DecimalField(max_digits=3, decimal_places=2),
+        ),
+        "ev_min_answers": Coalesce(
+            Subquery(settings_of.values("relevance_min_responses")[:1]),
+            Value(defaults.relevance_min_responses),
+        ),
+        "ev_l3_total": Coalesce(_per_offering(L3Assessment.objects.all(), n=Count("id")), Value(0)),
+        "ev_l3_submitted": Coalesce(_per_offering(submitted, n=Count("id")), Value(0)),
+        "ev_l3_mean": _per_offering(submitted, m=Avg(_l3_score())),
+        "ev_l3_supervisor_mean": _per_offering(
+            submitted.filter(role=L3Assessment.Role.SUPERVISOR), m=Avg(_l3_score())
+        ),
+    }
