@@ -914,23 +914,13 @@ def _per_offering(queryset, **aggregate):
     )
 
 
-def offering_evaluation_columns() -> dict:
-    """Annotations of an Offering queryset with its L1 and L3 figures, and the region's
-    relevance settings (for `relevance_flagged`). Used by the API's evaluation summaries."""
-    answers = SurveyAnswer.objects.filter(value__isnull=False)
-    relevance = answers.filter(item__is_relevance=True)
-    submitted = L3Assessment.objects.filter(submitted_at__isnull=False)
+def offering_relevance_columns() -> dict:
+    """Annotations of an Offering queryset: relevance mean and answers, and the region's
+    threshold and minimum (for `relevance_flagged`); no extra query."""
+    relevance = SurveyAnswer.objects.filter(value__isnull=False, item__is_relevance=True)
     settings_of = EvaluationSettings.objects.filter(region_id=OuterRef("region_id"))
     defaults = EvaluationSettings()
     return {
-        "ev_responses": Coalesce(
-            _per_offering(SurveyResponse.objects.all(), n=Count("id")), Value(0)
-        ),
-        "ev_invited": Count("enrolments", filter=survey_eligible_q("enrolments__")),
-        "ev_survey_open": Exists(
-            Survey.objects.filter(offering_id=OuterRef("pk"), opened_at__isnull=False)
-        ),
-        "ev_l1_mean": _per_offering(answers, m=Avg(Cast("value", FloatField()))),
         "ev_relevance_mean": _per_offering(relevance, m=Avg(Cast("value", FloatField()))),
         "ev_relevance_answers": Coalesce(_per_offering(relevance, n=Count("id")), Value(0)),
         "ev_threshold": Coalesce(
@@ -942,6 +932,24 @@ def offering_evaluation_columns() -> dict:
             Subquery(settings_of.values("relevance_min_responses")[:1]),
             Value(defaults.relevance_min_responses),
         ),
+    }
+
+
+def offering_evaluation_columns() -> dict:
+    """Annotations of an Offering queryset with its L1 and L3 figures, and the region's
+    relevance settings (for `relevance_flagged`). Used by the API's evaluation summaries."""
+    answers = SurveyAnswer.objects.filter(value__isnull=False)
+    submitted = L3Assessment.objects.filter(submitted_at__isnull=False)
+    return {
+        "ev_responses": Coalesce(
+            _per_offering(SurveyResponse.objects.all(), n=Count("id")), Value(0)
+        ),
+        "ev_invited": Count("enrolments", filter=survey_eligible_q("enrolments__")),
+        "ev_survey_open": Exists(
+            Survey.objects.filter(offering_id=OuterRef("pk"), opened_at__isnull=False)
+        ),
+        "ev_l1_mean": _per_offering(answers, m=Avg(Cast("value", FloatField()))),
+        **offering_relevance_columns(),
         "ev_l3_total": Coalesce(_per_offering(L3Assessment.objects.all(), n=Count("id")), Value(0)),
         "ev_l3_submitted": Coalesce(_per_offering(submitted, n=Count("id")), Value(0)),
         "ev_l3_mean": _per_offering(submitted, m=Avg(_l3_score())),

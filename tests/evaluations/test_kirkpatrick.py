@@ -372,3 +372,27 @@ def test_outcome_indicator_progress_uses_the_latest_measurement(region, admin):
         assert progress.latest_value == Decimal("2.00")
         assert progress.progress == Decimal("75.0")
         assert len(progress.measurements) == 2
+
+
+@pytest.mark.django_db
+def test_the_monthly_report_flags_a_batch_participants_find_irrelevant(region):
+    from evaluations.selectors import month_start, report_offerings
+
+    offering, people = ended_batch(region, n=10)
+    with scope(region=region):
+        surveys.survey_open(offering=offering)
+        survey = Survey.objects.get(offering=offering)
+        for e in people:
+            surveys.survey_response_save(
+                offering=offering,
+                employee=e.employee,
+                data=answers(survey, offering, relevance="2"),
+            )
+        period = month_start(offering.end_date)
+        (row,) = [o for o in report_offerings(region=region, period=period) if o.id == offering.pk]
+        assert row.relevance_mean == Decimal("2.00")
+        assert "not_relevant" in row.flags
+        assert "Kurang relevan menurut peserta" in row.flag_labels
+        EvaluationSettings.objects.create(region=region, relevance_min_responses=11)
+        (row,) = [o for o in report_offerings(region=region, period=period) if o.id == offering.pk]
+        assert "not_relevant" not in row.flags
