@@ -11,14 +11,18 @@ class EvaluationsConfig(AppConfig):
         from kompetensi.jobs import register_job
         from regions.demo_loaders import DemoLoader, register_demo_loader
         from regions.notifications import register_kinds
+        from training.panels import register_panel
 
-        from . import jobs, notifications, sync
+        from . import jobs, notifications, panels, sync
         from .schedules import create_default_schedules
 
         register_kinds(*notifications.KINDS)
         register_job("surveys", jobs.survey_job, order=50)
         register_job("l3", jobs.l3_job, order=51)
         sync.register()
+        register_panel("program_detail", panels.program_panel)
+        register_panel("offering_detail", panels.offering_panel)
+        register_panel("speaker_list", panels.speaker_panel)
         register_demo_loader(
             DemoLoader(label="evaluation", load="evaluations.demo.load_evaluation_demo")
         )

@@ -170,3 +170,40 @@ def test_programme_report_downloads_and_l4_indicator_forms(region, admin, login,
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.mark.django_db
+def test_the_flag_shows_on_the_programme_page_and_ratings_on_the_speakers_page(
+    region, admin, login
+):
+    from tests.factories.training import SpeakerFactory
+
+    offering, people = ended_batch(region, n=10)
+    with scopes_disabled():
+        offering.speakers.add(SpeakerFactory(region=region, name="Dr. Narasumber Dinilai"))
+    with scope(region=region):
+        surveys.survey_open(offering=offering)
+        survey = Survey.objects.get(offering=offering)
+        for e in people:
+            surveys.survey_response_save(
+                offering=offering,
+                employee=e.employee,
+                data=answers(survey, offering, relevance="1"),
+            )
+    client = login(admin)
+    programme = client.get(
+        reverse(
+            "training:program_detail",
+            kwargs={"region_slug": region.slug, "pk": offering.program_id},
+        )
+    ).content.decode()
+    assert "Kurang relevan" in programme
+    batch = client.get(
+        reverse("training:offering_detail", kwargs={"region_slug": region.slug, "pk": offering.pk})
+    ).content.decode()
+    assert "Kurang relevan" in batch
+    assert _url("offering_report", region, offering_id=offering.pk) in batch
+    speakers = client.get(
+        reverse("training:speaker_list", kwargs={"region_slug": region.slug})
+    ).content.decode()
+    assert "Penilaian narasumber" in speakers and "Dr. Narasumber Dinilai" in speakers

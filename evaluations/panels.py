@@ -1,0 +1,37 @@
+"""The evaluation app's panels on training's admin pages (`training.panels`), registered in
+`EvaluationsConfig.ready()`: a programme's and a batch's evaluation figures with the
+"kurang relevan" flag and a link to the report, and the speakers' ratings. Each costs a fixed
+number of queries (two or three)."""
+
+from django.template.loader import render_to_string
+
+from .models import Survey
+from .selectors import kirkpatrick as sel
+
+
+def program_panel(*, request, obj):
+    scores = sel.programme_l1_scores(region=request.region, program_ids=[obj.pk]).get(obj.pk)
+    return render_to_string(
+        "evaluations/evaluation/_panel_program.html",
+        {"program": obj, "scores": scores},
+        request=request,
+    )
+
+
+def offering_panel(*, request, obj):
+    survey = Survey.objects.filter(offering=obj).select_related("template").first()
+    relevance = sel.offering_relevance(region=request.region, offering_ids=[obj.pk]).get(obj.pk)
+    return render_to_string(
+        "evaluations/evaluation/_panel_offering.html",
+        {"offering": obj, "survey": survey, "relevance": relevance},
+        request=request,
+    )
+
+
+def speaker_panel(*, request, obj=None):
+    ratings = sel.speaker_ratings(region=request.region)
+    if not ratings:
+        return None
+    return render_to_string(
+        "evaluations/evaluation/_panel_speakers.html", {"ratings": ratings}, request=request
+    )
