@@ -11,6 +11,7 @@ class EvaluationsConfig(AppConfig):
         from kompetensi.jobs import register_job
         from regions.demo_loaders import DemoLoader, register_demo_loader
         from regions.notifications import register_kinds
+        from training.certificate_gates import register_certificate_gate
         from training.panels import register_panel
 
         from . import jobs, notifications, panels, sync
@@ -23,6 +24,7 @@ class EvaluationsConfig(AppConfig):
         register_panel("program_detail", panels.program_panel)
         register_panel("offering_detail", panels.offering_panel)
         register_panel("speaker_list", panels.speaker_panel)
+        register_certificate_gate(panels.certificate_survey_gate)
         register_demo_loader(
             DemoLoader(label="evaluation", load="evaluations.demo.load_evaluation_demo")
         )

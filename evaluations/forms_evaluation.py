@@ -17,6 +17,7 @@ class EvaluationSettingsForm(forms.ModelForm):
             "survey_reminder_days",
             "relevance_threshold",
             "relevance_min_responses",
+            "certificate_requires_survey",
             "l3_delay_days",
             "l3_window_days",
         ]

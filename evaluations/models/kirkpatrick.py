@@ -59,6 +59,14 @@ class EvaluationSettings(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
     )
+    certificate_requires_survey = models.BooleanField(
+        _("sertifikat diunduh setelah survei diisi"),
+        default=False,
+        help_text=_(
+            "Selama survei angkatan dibuka, peserta harus mengisinya sebelum dapat mengunduh "
+            "sertifikat."
+        ),
+    )
     l3_delay_days = models.PositiveSmallIntegerField(
         _("jeda evaluasi level 3 bawaan (hari)"),
         default=90,

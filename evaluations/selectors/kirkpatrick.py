@@ -957,3 +957,18 @@ def offering_evaluation_columns() -> dict:
             submitted.filter(role=L3Assessment.Role.SUPERVISOR), m=Avg(_l3_score())
         ),
     }
+
+
+def certificate_waits_for_survey(*, enrolment, today: dt.date) -> Survey | None:
+    """The open survey the participant must answer before downloading their certificate (the
+    region's `certificate_requires_survey`), or None. Two or three queries."""
+    if not evaluation_settings(region=enrolment.region).certificate_requires_survey:
+        return None
+    survey = Survey.objects.filter(
+        offering_id=enrolment.offering_id, opened_at__isnull=False
+    ).first()
+    if survey is None or survey.is_closed(today):
+        return None
+    if SurveyResponse.objects.filter(survey=survey, enrolment_id=enrolment.pk).exists():
+        return None
+    return survey

@@ -207,3 +207,48 @@ def test_the_flag_shows_on_the_programme_page_and_ratings_on_the_speakers_page(
         reverse("training:speaker_list", kwargs={"region_slug": region.slug})
     ).content.decode()
     assert "Penilaian narasumber" in speakers and "Dr. Narasumber Dinilai" in speakers
+
+
+@pytest.mark.django_db
+def test_the_certificate_waits_for_the_survey_when_the_region_asks(region, login):
+    from evaluations.models import EvaluationSettings
+    from training.models import Certificate
+
+    offering, (enrolment, *_rest) = ended_batch(region)
+    with scopes_disabled():
+        certificate = Certificate.objects.create(
+            region=region,
+            enrolment=enrolment,
+            number="800/1/UJI/2026",
+            year=2026,
+            sequence=1,
+            code="UJISURVEI000000000000000",
+            holder_name=enrolment.employee.name,
+            holder_nip=enrolment.employee.nip,
+            program_title="Uji",
+            offering_name="A1",
+            start_date=offering.start_date,
+            end_date=offering.end_date,
+            jp=24,
+            issued_at=timezone.now(),
+        )
+    with scope(region=region):
+        surveys.survey_open(offering=offering)
+        survey = Survey.objects.get(offering=offering)
+    client = login(enrolment.employee)
+    download = reverse(
+        "training:my_certificate_download",
+        kwargs={"region_slug": region.slug, "certificate_id": certificate.pk},
+    )
+    # Not asked by the region: the download goes through (the PDF is still being made: 404).
+    assert client.get(download).status_code == 404
+    with scopes_disabled():
+        EvaluationSettings.objects.create(region=region, certificate_requires_survey=True)
+    blocked = client.get(download)
+    assert blocked.status_code == 302
+    assert blocked["Location"] == _url("survey_fill", region, offering_id=offering.pk)
+    with scope(region=region):
+        surveys.survey_response_save(
+            offering=offering, employee=enrolment.employee, data=answers(survey, offering)
+        )
+    assert client.get(download).status_code == 404  # answered: no longer held back
