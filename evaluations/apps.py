@@ -10,6 +10,7 @@ class EvaluationsConfig(AppConfig):
     def ready(self):
         from kompetensi.jobs import register_job
         from regions.demo_loaders import DemoLoader, register_demo_loader
+        from regions.home import HomeSection, register_home_section
         from regions.notifications import register_kinds
         from training.certificate_gates import register_certificate_gate
         from training.panels import register_panel
@@ -25,6 +26,14 @@ class EvaluationsConfig(AppConfig):
         register_panel("offering_detail", panels.offering_panel)
         register_panel("speaker_list", panels.speaker_panel)
         register_certificate_gate(panels.certificate_survey_gate)
+        register_home_section(
+            HomeSection(
+                key="evaluations.waiting",
+                slot="main",
+                template="evaluations/evaluation/_home_waiting.html",
+                context=panels.home_context,
+            )
+        )
         register_demo_loader(
             DemoLoader(label="evaluation", load="evaluations.demo.load_evaluation_demo")
         )

@@ -54,3 +54,13 @@ def certificate_survey_gate(*, certificate, request):
             kwargs={"region_slug": request.region.slug, "offering_id": enrolment.offering_id},
         ),
     )
+
+
+def home_context(request) -> dict:
+    """The region home's "evaluation waiting" section (`regions.home`)."""
+    employee = getattr(request.access, "employee", None)
+    if employee is None:
+        return {}
+    return {
+        "evaluation_waiting": sel.evaluation_waiting(employee=employee, today=timezone.localdate())
+    }

@@ -972,3 +972,15 @@ def certificate_waits_for_survey(*, enrolment, today: dt.date) -> Survey | None:
     if SurveyResponse.objects.filter(survey=survey, enrolment_id=enrolment.pk).exists():
         return None
     return survey
+
+
+def evaluation_waiting(*, employee: Employee, today: dt.date) -> dict:
+    """What waits for the employee (the home page): open surveys not answered yet and
+    L3 assessments available and not submitted (overdue among them). Two queries."""
+    surveys_open = (
+        my_surveys(employee=employee).filter(closes_on__gte=today, answered=False).count()
+    )
+    l3 = L3Assessment.objects.filter(
+        assessor=employee, submitted_at__isnull=True, available_on__lte=today
+    ).aggregate(n=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+    return {"surveys": surveys_open, "l3": l3["n"], "l3_overdue": l3["overdue"]}

@@ -252,3 +252,19 @@ def test_the_certificate_waits_for_the_survey_when_the_region_asks(region, login
             offering=offering, employee=enrolment.employee, data=answers(survey, offering)
         )
     assert client.get(download).status_code == 404  # answered: no longer held back
+
+
+@pytest.mark.django_db
+def test_the_home_page_says_what_evaluation_waits(region, login):
+    offering, (enrolment, *_rest) = ended_batch(region)
+    with scope(region=region):
+        surveys.survey_open(offering=offering)
+        survey = Survey.objects.get(offering=offering)
+    client = login(enrolment.employee)
+    home = reverse("region:home", kwargs={"region_slug": region.slug})
+    assert "1 survei pasca pelatihan menunggu Anda." in client.get(home).content.decode()
+    with scope(region=region):
+        surveys.survey_response_save(
+            offering=offering, employee=enrolment.employee, data=answers(survey, offering)
+        )
+    assert "survei pasca pelatihan menunggu" not in client.get(home).content.decode()
