@@ -268,3 +268,59 @@ def test_the_home_page_says_what_evaluation_waits(region, login):
             offering=offering, employee=enrolment.employee, data=answers(survey, offering)
         )
     assert "survei pasca pelatihan menunggu" not in client.get(home).content.decode()
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_participant_and_follow_up_pages_take_constant_queries(
+    region, unit, admin, login, django_assert_num_queries
+):
+    from evaluations import jobs
+    from tests.factories.training import SpeakerFactory
+
+    boss = EmployeeFactory(region=region, unit=unit)
+    participant = EmployeeFactory(region=region, unit=unit, supervisor=boss)
+
+    def batches(n):
+        for _ in range(n):
+            offering, _ = ended_batch(region, days_ago=100, statuses=[])
+            with scopes_disabled():
+                EnrolmentFactory(
+                    region=region, offering=offering, employee=participant, status="completed"
+                )
+                EnrolmentFactory(region=region, offering=offering, status="completed")
+                offering.speakers.add(SpeakerFactory(region=region))
+            with scope(region=region):
+                surveys.survey_open(offering=offering)
+        jobs.l3_job()
+        return offering
+
+    offering = batches(1)
+    client = login(participant)
+    fill = _url("survey_fill", region, offering_id=offering.pk)
+    pages = {
+        "mine": _count(client, _url("my_surveys", region)),
+        "fill": _count(client, fill),
+    }
+    admin_client = login(admin)
+    pages["l3_admin"] = _count(admin_client, _url("l3_admin_list", region))
+    pages["speakers"] = _count(admin_client, _url("speaker_list", region))
+    offering = batches(3)
+    with scopes_disabled():
+        for _ in range(2):
+            offering.speakers.add(SpeakerFactory(region=region))
+    client = login(participant)
+    with django_assert_num_queries(pages["mine"]):
+        client.get(_url("my_surveys", region))
+    with django_assert_num_queries(pages["fill"]):
+        client.get(_url("survey_fill", region, offering_id=offering.pk))
+    admin_client = login(admin)
+    with django_assert_num_queries(pages["l3_admin"]):
+        admin_client.get(_url("l3_admin_list", region))
+    with django_assert_num_queries(pages["speakers"]):
+        admin_client.get(_url("speaker_list", region))
