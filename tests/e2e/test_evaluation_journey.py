@@ -58,6 +58,11 @@ def _ended(region, program, people, days_ago=1):
 
 @pytest.fixture
 def world(transactional_db):
+    from django.contrib.contenttypes.models import ContentType
+
+    # An earlier transactional test's flush recreated the content types under new ids: the
+    # notifications made below must not use this process's stale cache.
+    ContentType.objects.clear_cache()
     national_reference_data()
     with scopes_disabled():
         region = RegionFactory(slug="semarang", name="Semarang", agency_name="BKPP Kota Semarang")
