@@ -31,6 +31,7 @@ from training.forms.catalogue import (
     program_filters,
 )
 from training.models import Offering, OfferingUnitQuota, Program, Session
+from training.panels import render_panels
 from training.selectors import catalogue as selectors
 from training.selectors.history import history_for
 from training.services import catalogue as services
@@ -182,6 +183,7 @@ def program_detail(request, region_slug, pk):
             "missing": programmes.program_missing_for_publication(program=program),
             "position_types": position_type_labels(program),
             "history": history_for(subject=program),
+            "panels": render_panels("program_detail", request=request, obj=program),
         },
     )
 
@@ -332,6 +334,7 @@ def _offering_detail(request, offering_pk, *, quota_form=None, status=200):
             "quotas": selectors.offering_unit_quotas(offering=offering),
             "quota_form": quota_form or UnitQuotaForm(region=request.region),
             "history": history_for(subject=offering),
+            "panels": render_panels("offering_detail", request=request, obj=offering),
         },
         status=status,
     )
