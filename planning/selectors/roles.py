@@ -1,0 +1,76 @@
+"""Who plans and who approves (reads). The roles are planning's own rows, so the regions app
+(and its migrations) know nothing of them:
+
+- a unit's planner: an employee the BKPSDM admin names for the unit (`UnitPlanner`); the
+  region's admins act for every unit;
+- the plan's approver: an employee named by the admin (`PlanApprover`) who approves or
+  returns the plan for the head of the region; they cannot edit it.
+"""
+
+from django.db.models import QuerySet
+
+from regions.models import Employee, Region, Unit
+
+from ..models import PlanApprover, UnitPlanner
+
+
+def planner_unit_ids(*, region: Region, employee: Employee | None) -> set[int]:
+    """Units the employee plans for (one query)."""
+    if employee is None:
+        return set()
+    return set(
+        UnitPlanner.objects.filter(region=region, employee=employee).values_list(
+            "unit_id", flat=True
+        )
+    )
+
+
+def is_approver(*, region: Region, employee: Employee | None) -> bool:
+    if employee is None or not employee.is_active:
+        return False
+    return PlanApprover.objects.filter(region=region, employee=employee).exists()
+
+
+def approver_for(*, region: Region, employee: Employee | None) -> PlanApprover | None:
+    if employee is None or not employee.is_active:
+        return None
+    return PlanApprover.objects.filter(region=region, employee=employee).first()
+
+
+def planner_list(*, region: Region) -> QuerySet[UnitPlanner]:
+    return UnitPlanner.objects.filter(region=region).select_related("unit", "employee")
+
+
+def approver_list(*, region: Region) -> QuerySet[PlanApprover]:
+    return PlanApprover.objects.filter(region=region).select_related("employee")
+
+
+def approver_employees(*, region: Region) -> QuerySet[Employee]:
+    """Active approvers, as employees (notification recipients)."""
+    return (
+        Employee.objects.filter(
+            region=region,
+            is_active=True,
+            pk__in=PlanApprover.objects.filter(region=region).values("employee_id"),
+        )
+        .select_related("region")
+        .order_by("pk")
+    )
+
+
+def planners_of(*, region: Region, unit_ids) -> dict[int, list[Employee]]:
+    """unit id → its active planners (one query)."""
+    result: dict[int, list[Employee]] = {}
+    rows = (
+        UnitPlanner.objects.filter(region=region, unit_id__in=list(unit_ids))
+        .filter(employee__is_active=True)
+        .select_related("employee__region")
+        .order_by("unit_id", "employee_id")
+    )
+    for row in rows:
+        result.setdefault(row.unit_id, []).append(row.employee)
+    return result
+
+
+def unit_choices(*, region: Region) -> QuerySet[Unit]:
+    return Unit.objects.filter(region=region, is_active=True).order_by("name")
