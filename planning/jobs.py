@@ -10,8 +10,8 @@ submission and planner: a second run, a retry or two workers send nothing twice)
 
 import datetime as dt
 
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scope
 
 from kompetensi.jobs import int_setting, job_batch_size, keyset

@@ -129,7 +129,9 @@ class UnitSubmission(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     round = models.ForeignKey(NeedsRound, on_delete=models.CASCADE, related_name="submissions")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -222,7 +224,9 @@ class Need(models.Model):
         verbose_name = _("usulan kebutuhan")
         verbose_name_plural = _("usulan kebutuhan")
         constraints = [
-            models.CheckConstraint(condition=Q(estimated_cost__gte=0), name="need_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(estimated_cost__gte=0), name="need_cost_not_negative"
+            ),
             models.UniqueConstraint(
                 fields=["submission", "suggestion_key"],
                 condition=~Q(suggestion_key=""),
@@ -431,7 +435,9 @@ class PlanItem(models.Model):
         verbose_name_plural = _("butir rencana daerah")
         constraints = [
             models.UniqueConstraint(fields=["plan", "key"], name="plan_item_key_unique"),
-            models.CheckConstraint(condition=Q(budget__gte=0), name="plan_item_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0), name="plan_item_budget_not_negative"
+            ),
             models.CheckConstraint(condition=Q(jp__gt=0), name="plan_item_jp_positive"),
         ]
         indexes = [models.Index(fields=["region", "plan"]), models.Index(fields=["region", "key"])]

@@ -68,6 +68,9 @@ def _require(check, message):
     return decorator
 
 
+planning_page_required = _require(
+    lambda p: True, lambda: ""
+)  # any member: the overview says what the user may do there
 planning_member_required = _require(
     lambda p: p.any_role,
     lambda: _("Halaman ini hanya untuk admin BKPSDM, perencana unit, dan penyetuju rencana."),

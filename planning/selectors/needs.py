@@ -36,12 +36,16 @@ SUBMISSION_ACTION_LABELS = {
 
 
 def round_list(*, region: Region) -> QuerySet[NeedsRound]:
-    return NeedsRound.objects.filter(region=region).annotate(
-        unit_count=Count("submissions"),
-        submitted_count=Count(
-            "submissions", filter=Q(submissions__status=UnitSubmission.Status.SUBMITTED)
-        ),
-    ).order_by("-year")
+    return (
+        NeedsRound.objects.filter(region=region)
+        .annotate(
+            unit_count=Count("submissions"),
+            submitted_count=Count(
+                "submissions", filter=Q(submissions__status=UnitSubmission.Status.SUBMITTED)
+            ),
+        )
+        .order_by("-year")
+    )
 
 
 def round_get(*, region: Region, round_id: int) -> NeedsRound | None:
@@ -88,9 +92,7 @@ def need_list(*, submission: UnitSubmission) -> QuerySet[Need]:
     return (
         Need.objects.filter(region_id=submission.region_id, submission=submission)
         .select_related("competency", "form")
-        .prefetch_related(
-            Prefetch("target_employees", queryset=Employee.objects.order_by("name"))
-        )
+        .prefetch_related(Prefetch("target_employees", queryset=Employee.objects.order_by("name")))
         .order_by("priority", "pk")
     )
 
@@ -185,7 +187,9 @@ def suggestions_for(*, submission: UnitSubmission) -> list[Suggestion]:
         notes = []
         if summary.unassessed:
             notes.append(
-                _("%(n)s pegawai belum dinilai pada kompetensi ini (kesenjangannya belum diketahui).")
+                _(
+                    "%(n)s pegawai belum dinilai pada kompetensi ini (kesenjangannya belum diketahui)."
+                )
                 % {"n": summary.unassessed}
             )
         suggestions.append(
@@ -201,7 +205,11 @@ def suggestions_for(*, submission: UnitSubmission) -> list[Suggestion]:
                     "%(n)s dari %(of)s pegawai yang dipersyaratkan memiliki kesenjangan "
                     "(rata-rata %(avg)s level)."
                 )
-                % {"n": len(summary.with_gap), "of": summary.required_by, "avg": summary.average_gap},
+                % {
+                    "n": len(summary.with_gap),
+                    "of": summary.required_by,
+                    "avg": summary.average_gap,
+                },
                 notes=notes,
             )
         )
@@ -221,7 +229,9 @@ def suggestions_for(*, submission: UnitSubmission) -> list[Suggestion]:
             gaps, key=lambda g: (len(behind_ids.intersection(g.with_gap)), -g.competency.pk),
             default=None,
         )  # fmt: skip
-        competency = common.competency if common and behind_ids.intersection(common.with_gap) else None
+        competency = (
+            common.competency if common and behind_ids.intersection(common.with_gap) else None
+        )
         shortfall = sum((Decimal(target) - e.last_year_jp for e in behind), Decimal(0))
         suggestions.append(
             Suggestion(
@@ -259,7 +269,9 @@ def suggestions_for(*, submission: UnitSubmission) -> list[Suggestion]:
     for competency_id, employee_id, jp, form_id in items:
         grouped[competency_id].append((employee_id, jp, form_id))
     ranked = sorted(grouped.items(), key=lambda kv: (-len({e for e, _j, _f in kv[1]}), kv[0]))
-    ranked = [(cid, rows) for cid, rows in ranked if f"idp:{cid}" not in taken][:MAX_IDP_SUGGESTIONS]
+    ranked = [(cid, rows) for cid, rows in ranked if f"idp:{cid}" not in taken][
+        :MAX_IDP_SUGGESTIONS
+    ]
     competencies = Competency.objects.in_bulk([cid for cid, _rows in ranked])
     forms = DevelopmentForm.objects.in_bulk(
         {f for _cid, rows in ranked for _e, _j, f in rows if f is not None}
@@ -277,7 +289,9 @@ def suggestions_for(*, submission: UnitSubmission) -> list[Suggestion]:
                 target_count=len(people),
                 jp=max(1, round(sum(j for _e, j, _f in rows) / len(people))),
                 form=forms.get(form_counts.most_common(1)[0][0]) if form_counts else None,
-                reason=_("%(n)s pegawai mencantumkannya dalam rencana pengembangan individu yang disetujui.")
+                reason=_(
+                    "%(n)s pegawai mencantumkannya dalam rencana pengembangan individu yang disetujui."
+                )
                 % {"n": len(people)},
             )
         )

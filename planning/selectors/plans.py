@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from regions.models import Employee, Region
@@ -244,7 +244,9 @@ class LinkedOffering:
 
     @property
     def spent(self) -> Decimal:
-        return self.cost_per_participant * self.participants if self.status in SPENT_STATUSES else ZERO
+        return (
+            self.cost_per_participant * self.participants if self.status in SPENT_STATUSES else ZERO
+        )
 
     @property
     def committed(self) -> Decimal:
@@ -289,9 +291,7 @@ def realisation_by_key(*, region: Region, year: int, keys=None) -> dict:
     links = OfferingLink.objects.filter(region=region, year=year)
     if keys is not None:
         links = links.filter(item_key__in=list(keys))
-    rows = list(
-        links.select_related("offering__program").order_by("offering__start_date", "pk")
-    )
+    rows = list(links.select_related("offering__program").order_by("offering__start_date", "pk"))
     offering_ids = [row.offering_id for row in rows]
     participants = dict(
         Enrolment.objects.filter(
@@ -401,7 +401,8 @@ def plan_realisation(*, plan: Plan, today: dt.date, items: list[PlanItem] | None
             ItemRow(
                 item=item,
                 realisation=realisation,
-                not_started=flag and not realisation.started_by(min(today, dt.date(plan.year, 12, 31))),
+                not_started=flag
+                and not realisation.started_by(min(today, dt.date(plan.year, 12, 31))),
             )
         )
     return PlanRealisation(

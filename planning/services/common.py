@@ -19,9 +19,15 @@ def clean_money(value, *, field: str) -> Decimal:
         text = str(value).strip().replace(".", "").replace(",", "").replace(" ", "")
         if text.lower().startswith("rp"):
             text = text[2:]
+        negative = text.startswith("-")
+        digits = text[1:] if negative else text
+        if not digits.isascii() or not digits.isdigit():
+            raise ValidationError(
+                {field: [_("Isi jumlah rupiah dengan angka saja, tanpa huruf.")]}
+            )
         try:
             amount = Decimal(text)
-        except InvalidOperation:
+        except InvalidOperation:  # pragma: no cover - digits only by now
             raise ValidationError(
                 {field: [_("Isi jumlah rupiah dengan angka saja, tanpa huruf.")]}
             ) from None
@@ -51,7 +57,9 @@ def clean_positive_int(value, *, field: str, maximum: int, label: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError({field: [_("%(label)s harus berupa angka.") % {"label": label}]}) from None
+        raise ValidationError(
+            {field: [_("%(label)s harus berupa angka.") % {"label": label}]}
+        ) from None
     if number < 1:
         raise ValidationError({field: [_("%(label)s harus lebih dari 0.") % {"label": label}]})
     if number > maximum:

@@ -241,9 +241,10 @@ def need_save(
             _("Satu unit paling banyak mengusulkan %(max)s kebutuhan.")
             % {"max": MAX_NEEDS_PER_SUBMISSION}
         )
-    if suggestion_key and Need.objects.filter(
-        submission=submission, suggestion_key=suggestion_key
-    ).exists():
+    if (
+        suggestion_key
+        and Need.objects.filter(submission=submission, suggestion_key=suggestion_key).exists()
+    ):
         raise ValidationError(_("Saran ini sudah diterima sebagai usulan."))
     values = _clean_need(
         submission=submission,
@@ -309,7 +310,11 @@ def submission_submit(*, submission: UnitSubmission, user, today=None) -> UnitSu
     submission.submitted_by = user
     submission.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     history_record(
-        subject=submission, action="submitted", actor=user, from_status=old, to_status=Status.SUBMITTED
+        subject=submission,
+        action="submitted",
+        actor=user,
+        from_status=old,
+        to_status=Status.SUBMITTED,
     )
     notify_many(
         region=submission.region,

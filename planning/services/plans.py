@@ -54,7 +54,9 @@ def check_editable(plan: Plan) -> None:
     if plan.status == Status.SUBMITTED:
         raise ValidationError(_("Rencana sedang menunggu persetujuan dan tidak dapat diubah."))
     raise ValidationError(
-        _("Rencana yang sudah disetujui hanya dapat dibaca. Buat perubahan rencana untuk mengubahnya.")
+        _(
+            "Rencana yang sudah disetujui hanya dapat dibaca. Buat perubahan rencana untuk mengubahnya."
+        )
     )
 
 
@@ -127,8 +129,13 @@ def _clean_item(*, plan: Plan, values: dict) -> dict:
         label=_("Jumlah ASN sasaran"),
     )  # fmt: skip
     if count is not None and count < len(employees):
-        add("target_count", _("Jumlah ASN sasaran tidak boleh kurang dari jumlah pegawai yang dipilih."))
-    jp = collect(clean_positive_int, values.get("jp"), field="jp", maximum=2000, label=_("JP per peserta"))
+        add(
+            "target_count",
+            _("Jumlah ASN sasaran tidak boleh kurang dari jumlah pegawai yang dipilih."),
+        )
+    jp = collect(
+        clean_positive_int, values.get("jp"), field="jp", maximum=2000, label=_("JP per peserta")
+    )
     budget = collect(clean_money, values.get("budget"), field="budget")
     quarter = values.get("quarter") or None
     month = values.get("month") or None
@@ -279,7 +286,9 @@ def plan_decide(
     approver = roles.approver_for(region=plan.region, employee=employee)
     if approver is None:
         raise ValidationError(
-            _("Hanya penyetuju rencana yang ditunjuk yang dapat menyetujui atau mengembalikan rencana.")
+            _(
+                "Hanya penyetuju rencana yang ditunjuk yang dapat menyetujui atau mengembalikan rencana."
+            )
         )
     if decision not in (APPROVE, RETURN):
         raise ValidationError({"decision": [_("Pilih setujui atau kembalikan.")]})

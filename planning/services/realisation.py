@@ -28,17 +28,26 @@ def offering_link(*, item: PlanItem, offering: Offering, user) -> OfferingLink:
         raise ValidationError({"offering": [_("Angkatan yang dibatalkan tidak dapat dikaitkan.")]})
     if offering.start_date.year != plan.year:
         raise ValidationError(
-            {"offering": [_("Angkatan harus dimulai pada tahun rencana (%(year)s).") % {"year": plan.year}]}
+            {
+                "offering": [
+                    _("Angkatan harus dimulai pada tahun rencana (%(year)s).") % {"year": plan.year}
+                ]
+            }
         )
-    existing = (
-        OfferingLink.objects.filter(region_id=item.region_id, year=plan.year, offering=offering)
-        .first()
-    )
+    existing = OfferingLink.objects.filter(
+        region_id=item.region_id, year=plan.year, offering=offering
+    ).first()
     if existing is not None:
         if existing.item_key == item.key:
-            raise ValidationError({"offering": [_("Angkatan ini sudah dikaitkan dengan butir ini.")]})
+            raise ValidationError(
+                {"offering": [_("Angkatan ini sudah dikaitkan dengan butir ini.")]}
+            )
         raise ValidationError(
-            {"offering": [_("Angkatan ini sudah dikaitkan dengan butir lain pada rencana tahun ini.")]}
+            {
+                "offering": [
+                    _("Angkatan ini sudah dikaitkan dengan butir lain pada rencana tahun ini.")
+                ]
+            }
         )
     try:
         with transaction.atomic():
@@ -51,17 +60,27 @@ def offering_link(*, item: PlanItem, offering: Offering, user) -> OfferingLink:
             )
     except IntegrityError:
         raise ValidationError(
-            {"offering": [_("Angkatan ini sudah dikaitkan dengan butir lain pada rencana tahun ini.")]}
+            {
+                "offering": [
+                    _("Angkatan ini sudah dikaitkan dengan butir lain pada rencana tahun ini.")
+                ]
+            }
         ) from None
-    history_record(subject=plan, action="offering_linked", actor=user, reason=f"{item.title} ← {offering}")
+    history_record(
+        subject=plan, action="offering_linked", actor=user, reason=f"{item.title} ← {offering}"
+    )
     return link
 
 
 @transaction.atomic
 def offering_unlink(*, item: PlanItem, link_id: int, user) -> None:
-    link = OfferingLink.objects.filter(
-        region_id=item.region_id, item_key=item.key, year=item.plan.year, pk=link_id
-    ).select_related("offering__program").first()
+    link = (
+        OfferingLink.objects.filter(
+            region_id=item.region_id, item_key=item.key, year=item.plan.year, pk=link_id
+        )
+        .select_related("offering__program")
+        .first()
+    )
     if link is None:
         raise ValidationError(_("Kaitan angkatan tidak ditemukan."))
     if item.plan.status != Plan.Status.APPROVED:

@@ -15,17 +15,25 @@ def _check_employee(region: Region, employee: Employee | None, field: str) -> No
     if not employee.is_active:
         raise ValidationError({field: [_("Pegawai ini sudah tidak aktif.")]})
     if employee.user_id is None:
-        raise ValidationError({field: [_("Pegawai ini belum memiliki akun untuk masuk ke portal.")]})
+        raise ValidationError(
+            {field: [_("Pegawai ini belum memiliki akun untuk masuk ke portal.")]}
+        )
 
 
 @transaction.atomic
-def planner_add(*, region: Region, unit: Unit | None, employee: Employee | None, user) -> UnitPlanner:
+def planner_add(
+    *, region: Region, unit: Unit | None, employee: Employee | None, user
+) -> UnitPlanner:
     if unit is None or unit.region_id != region.pk:
         raise ValidationError({"unit": [_("Unit tidak ditemukan.")]})
     _check_employee(region, employee, "employee")
-    planner, created = UnitPlanner.objects.get_or_create(region=region, unit=unit, employee=employee)
+    planner, created = UnitPlanner.objects.get_or_create(
+        region=region, unit=unit, employee=employee
+    )
     if not created:
-        raise ValidationError({"employee": [_("Pegawai ini sudah menjadi perencana unit tersebut.")]})
+        raise ValidationError(
+            {"employee": [_("Pegawai ini sudah menjadi perencana unit tersebut.")]}
+        )
     return planner
 
 
