@@ -110,7 +110,8 @@ class PlanTotals:
     pppk_count: int
     jp_target: int
     pppk_cap: int
-    pns_jp_person: int  # Σ JP × participants of items aimed at PNS (or at all ASN)
+    # Σ JP × participants of items aimed at PNS, plus those aimed at all ASN by the PNS share.
+    pns_jp_person: Decimal
     pppk_over_cap: list[dict] = field(default_factory=list)  # named PPPK above the cap
     pppk_items_over_cap: list[PlanItem] = field(default_factory=list)
 
@@ -119,7 +120,7 @@ class PlanTotals:
         """Planned JP per PNS on average, to compare with the yearly minimum (20)."""
         if not self.pns_count:
             return None
-        return (Decimal(self.pns_jp_person) / Decimal(self.pns_count)).quantize(
+        return (self.pns_jp_person / Decimal(self.pns_count)).quantize(
             Decimal("0.1"), rounding=ROUND_HALF_UP
         )
 
@@ -185,16 +186,19 @@ def plan_totals(*, plan: Plan) -> PlanTotals:
         jp_person=total_row["jp_person"] or 0,
         budget=total_row["budget"] or ZERO,
     )
-    pns_jp_person = (
-        items.filter(target_type__in=[PlanItem.Target.PNS, PlanItem.Target.ALL]).aggregate(
-            total=Sum(F("jp") * F("target_count"))
-        )["total"]
-        or 0
+    by_target = items.aggregate(
+        pns=Sum(F("jp") * F("target_count"), filter=Q(target_type=PlanItem.Target.PNS)),
+        all=Sum(F("jp") * F("target_count"), filter=Q(target_type=PlanItem.Target.ALL)),
     )
     counts = Employee.objects.filter(region=region, is_active=True).aggregate(
         pns=Count("pk", filter=Q(employment_type=Employee.EmploymentType.PNS)),
         pppk=Count("pk", filter=Q(employment_type=Employee.EmploymentType.PPPK)),
     )
+    # Items for PNS count fully; items for all ASN count by the region's share of PNS.
+    asn = counts["pns"] + counts["pppk"]
+    pns_jp_person = Decimal(by_target["pns"] or 0)
+    if asn:
+        pns_jp_person += Decimal(by_target["all"] or 0) * counts["pns"] / asn
     # Named PPPK whose planned JP over the plan's items exceeds the cap (one grouped query).
     through = PlanItem.target_employees.through
     over = list(

@@ -557,7 +557,9 @@ def competency_gaps_of(*, region: Region, employees: list[Employee]) -> list[Com
     the national defaults (1), the latest assessments (1)."""
     if not employees:
         return []
-    standards = list(PositionStandard.objects.filter(region=region).prefetch_related(_items_prefetch()))
+    standards = list(
+        PositionStandard.objects.filter(region=region).prefetch_related(_items_prefetch())
+    )
     national = list(
         Competency.objects.filter(
             region__isnull=True, type__in=DEFAULT_STANDARD_TYPES, is_active=True
