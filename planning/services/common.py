@@ -22,9 +22,7 @@ def clean_money(value, *, field: str) -> Decimal:
         negative = text.startswith("-")
         digits = text[1:] if negative else text
         if not digits.isascii() or not digits.isdigit():
-            raise ValidationError(
-                {field: [_("Isi jumlah rupiah dengan angka saja, tanpa huruf.")]}
-            )
+            raise ValidationError({field: [_("Isi jumlah rupiah dengan angka saja, tanpa huruf.")]})
         try:
             amount = Decimal(text)
         except InvalidOperation:  # pragma: no cover - digits only by now

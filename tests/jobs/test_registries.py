@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from kompetensi.jobs import register_job, registered_jobs
+from planning import jobs as planning_jobs
 from regions import audit
 from regions import schedules as regions_schedules
 from regions.notifications.delivery import sweep_deliveries
@@ -28,6 +29,7 @@ def test_each_app_registers_its_jobs_and_the_sweep_runs_last():
         "jp-alerts": training_jobs.jp_target_alerts,
         "audit-purge": audit.audit_purge,
         "certificates": training_jobs.certificate_runs,
+        "needs-deadline": planning_jobs.needs_deadline_reminders,
         "sweep": sweep_deliveries,
     }
     register_job("sweep", sweep_deliveries, order=100)  # again: harmless
@@ -46,6 +48,7 @@ def test_run_jobs_all_runs_them_in_order(region):
         "window-closing",
         "jp-alerts",
         "certificates",
+        "needs-deadline",
         "audit-purge",
         "sweep",
     ]

@@ -172,7 +172,9 @@ def test_the_bkpsdm_returns_a_submission_with_a_note_and_the_unit_fixes_it_even_
         services.submission_submit(submission=submission, user=planner.user)
         with pytest.raises(ValidationError):
             services.submission_return(submission=submission, user=admin.user, note=" ")
-        services.submission_return(submission=submission, user=admin.user, note="Biaya terlalu besar")
+        services.submission_return(
+            submission=submission, user=admin.user, note="Biaya terlalu besar"
+        )
         assert Notification.objects.filter(kind="rkpk_needs_returned", recipient=planner).exists()
         services.need_save(
             submission=submission, user=planner.user, need=need, competency=competency,
@@ -240,7 +242,9 @@ def test_a_suggestion_is_accepted_once_and_an_ignored_one_stays_away(
             )  # fmt: skip
         keys = {s.key for s in selectors.suggestions_for(submission=submission)}
         assert f"gap:{m01.pk}" not in keys
-        services.suggestion_ignore(submission=submission, user=planner.user, key=f"jp:{needs_round.year - 1}")
+        services.suggestion_ignore(
+            submission=submission, user=planner.user, key=f"jp:{needs_round.year - 1}"
+        )
         submission.refresh_from_db()
         keys = {s.key for s in selectors.suggestions_for(submission=submission)}
         assert f"jp:{needs_round.year - 1}" not in keys

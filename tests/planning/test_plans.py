@@ -158,7 +158,11 @@ def test_an_approved_plan_is_read_only_and_changes_go_through_a_revision(
         assert item.title == "Bimtek SIMRS"
 
         revision = services.plan_revise(plan=plan, user=admin.user, notes="Tambah pelatihan")
-        assert (revision.revision, revision.status, revision.previous_id) == (1, Status.DRAFT, plan.pk)
+        assert (revision.revision, revision.status, revision.previous_id) == (
+            1,
+            Status.DRAFT,
+            plan.pk,
+        )
         copy = PlanItem.objects.get(plan=revision)
         assert copy.key == item.key and copy.pk != item.pk
         with pytest.raises(ValidationError):  # one revision in the making at a time
