@@ -74,8 +74,11 @@ def overview(request, region_slug):
         context["round_form"] = RoundForm(
             years=need_services.round_years_open(today=today),
             initial={"year": today.year + 1, "deadline": today + dt.timedelta(days=30)},
+            auto_id="round_%s",
         )
-        context["plan_form"] = PlanCreateForm(years=plan_services.plan_years_open(today=today))
+        context["plan_form"] = PlanCreateForm(
+            years=plan_services.plan_years_open(today=today), auto_id="plan_%s"
+        )
     if planning.can_read_plans:
         context["plans"] = list(plan_selectors.plan_list(region=region))
     if planning.is_planner:
