@@ -74,3 +74,12 @@ def planners_of(*, region: Region, unit_ids) -> dict[int, list[Employee]]:
 
 def unit_choices(*, region: Region) -> QuerySet[Unit]:
     return Unit.objects.filter(region=region, is_active=True).order_by("name")
+
+
+def user_is_approver(user) -> bool:
+    """Whether the login approves a plan in any region (the two-factor wall's role
+    "plan_approver", `regions.mfa`); read across regions, like the wall itself."""
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        return PlanApprover.objects.filter(employee__user=user, employee__is_active=True).exists()

@@ -17,7 +17,7 @@ from planning.models import Need, Plan, PlanItem, UnitSubmission
 from planning.services import needs as need_services
 from planning.services import plans as plan_services
 from regions.models import Notification
-from tests.factories.planning import NeedFactory, PlanItemFactory, link
+from tests.factories.planning import NeedFactory, PlanItemFactory, link, make_planner
 from tests.factories.regions import EmployeeFactory
 from tests.factories.training import (
     EnrolmentFactory,
@@ -326,3 +326,42 @@ def test_submission_and_round_pages_query_counts_are_constant(
     small = _count(admin_client, round_path)
     NeedFactory(region=region, submission=submission, competency=competency)
     assert _count(admin_client, round_path) == small
+
+
+def test_approvers_can_be_made_to_use_a_second_factor(region, head, employee, settings):
+    from regions.mfa import mfa_required_for
+
+    settings.KOMPETENSI_MFA_REQUIRED_ROLES = ["admin", "national", "plan_approver"]
+    assert mfa_required_for(head.user)
+    assert not mfa_required_for(employee.user)
+
+
+def test_overview_roles_and_realisation_pages_query_counts_are_constant(
+    region, plan, admin, head, competency, login, unit, needs_round
+):
+    item = _approved_plan(plan, admin, head, competency)
+    start = dt.date(plan.year, 12, 1)
+
+    def batch(n):
+        return OfferingFactory(
+            region=region, start_date=start + dt.timedelta(days=n), end_date=start + dt.timedelta(days=n),
+            enrolment_opens=start - dt.timedelta(days=10), enrolment_closes=start,
+        )  # fmt: skip
+
+    with scopes_disabled():
+        link(item, batch(0))
+    client = login(admin)
+    paths = [
+        url("overview", region),
+        url("roles", region),
+        url("plan_item_realisation", region, plan_id=plan.pk, item_id=item.pk),
+    ]
+    small = [_count(client, path) for path in paths]
+    with scopes_disabled():
+        for n in range(1, 4):
+            link(item, batch(n))
+            batch(n + 10)  # linkable, not linked
+            make_planner(unit, EmployeeFactory(region=region, unit=unit))
+    with scope(region=region):
+        plan_services.plan_create(region=region, user=admin.user, year=plan.year + 1)
+    assert [_count(client, path) for path in paths] == small
