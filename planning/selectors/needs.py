@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from regions.models import Employee, Region
@@ -121,7 +122,7 @@ def submitted_needs(*, needs_round: NeedsRound) -> QuerySet[Need]:
             submission__status=UnitSubmission.Status.SUBMITTED,
         )
         .select_related("competency", "form", "submission__unit")
-        .annotate(item_count=Count("plan_items", distinct=True))
+        .annotate(item_count=Count("plan_items__key", distinct=True))  # copies in revisions: once
         .order_by("competency__type", "competency__code", "priority", "pk")
     )
 
@@ -208,7 +209,7 @@ def suggestions_for(*, submission: UnitSubmission) -> list[Suggestion]:
                 % {
                     "n": len(summary.with_gap),
                     "of": summary.required_by,
-                    "avg": summary.average_gap,
+                    "avg": number_format(summary.average_gap, decimal_pos=1),
                 },
                 notes=notes,
             )

@@ -29,7 +29,15 @@ from tests.factories.training import (
 )
 from training.models import Offering
 
-from .helpers import expect_flash, field, heading, local_today, logged_in, national_reference_data
+from .helpers import (
+    expect_flash,
+    field,
+    heading,
+    local_today,
+    logged_in,
+    national_reference_data,
+    review_shots,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -76,6 +84,7 @@ def people(transactional_db):
 def test_needs_to_approved_plan_revision_and_realisation(new_page, people):
     admin, rina, bayu, head = people
     year = local_today().year + 1
+    phone_overflow: dict[str, str] = {}
 
     # The BKPSDM opens next year's needs round.
     office = logged_in(new_page, admin)
@@ -92,6 +101,7 @@ def test_needs_to_approved_plan_revision_and_realisation(new_page, people):
     dinkes.get_by_role("link", name="Dinas Kesehatan").click()
     suggestion = dinkes.locator(".suggestion[data-key^='gap:']").filter(has_text="Pelayanan Publik")
     expect(suggestion).to_contain_text("Ani Perawat")
+    review_shots(dinkes, "planner-submission", phone_overflow)
     suggestion.get_by_role("button", name="Terima").click()
     expect_flash(dinkes, re.compile("Saran diterima: Pelayanan Publik untuk 1 ASN"))
     dinkes.get_by_role("button", name="Ajukan usulan ke BKPSDM").click()
@@ -125,6 +135,7 @@ def test_needs_to_approved_plan_revision_and_realisation(new_page, people):
     office.get_by_role("link", name=str(year), exact=True).click()
     office.get_by_label(re.compile("dari Dinas Kesehatan")).check()
     office.get_by_label(re.compile("dari Dinas Pendidikan")).check()
+    review_shots(office, "admin-needs-round", phone_overflow)
     office.get_by_role("button", name="Gabungkan yang dipilih menjadi butir rencana").click()
     expect(field(office, "Jumlah ASN sasaran")).to_have_value("5")
     field(office, "Nama program").fill("Pelatihan Pelayanan Prima")
@@ -139,6 +150,7 @@ def test_needs_to_approved_plan_revision_and_realisation(new_page, people):
     mayor = logged_in(new_page, head)
     mayor.goto(plan_url)
     expect(mayor.get_by_role("link", name="Tambah butir")).to_have_count(0)
+    review_shots(mayor, "approver-plan", phone_overflow)
     mayor.get_by_label("Nomor SK (opsional)").fill("800/1/2027")
     mayor.get_by_role("button", name="Setujui rencana").click()
     expect_flash(mayor, "Rencana disetujui. Rencana ini sekarang hanya dapat dibaca.")
@@ -176,3 +188,7 @@ def test_needs_to_approved_plan_revision_and_realisation(new_page, people):
     expect(office.locator("#participants")).to_have_text("2 / 8")
     row = office.locator("tr[data-item]")
     expect(row.locator(".realised-participants")).to_have_text("2")
+    review_shots(office, "admin-plan-realised", phone_overflow)
+    assert not phone_overflow, (
+        f"pages that scroll sideways on a 390px phone (the journey itself passed): {phone_overflow}"
+    )
