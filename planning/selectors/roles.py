@@ -9,7 +9,7 @@
 
 from django.db.models import QuerySet
 
-from regions.models import Employee, Region, Unit
+from regions.models import Employee, Membership, Region, Unit
 
 from ..models import PlanApprover, UnitPlanner
 
@@ -25,16 +25,27 @@ def planner_unit_ids(*, region: Region, employee: Employee | None) -> set[int]:
     )
 
 
-def is_approver(*, region: Region, employee: Employee | None) -> bool:
-    if employee is None or not employee.is_active:
+def is_region_admin(*, region: Region, employee: Employee | None) -> bool:
+    if employee is None or employee.user_id is None:
         return False
-    return PlanApprover.objects.filter(region=region, employee=employee).exists()
+    return Membership.objects.filter(
+        region=region, user_id=employee.user_id, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def is_approver(*, region: Region, employee: Employee | None) -> bool:
+    return approver_for(region=region, employee=employee) is not None
 
 
 def approver_for(*, region: Region, employee: Employee | None) -> PlanApprover | None:
+    """The employee's approver role, if they hold it. A BKPSDM admin never approves the plan
+    the BKPSDM drafts (separation of duties), even if named."""
     if employee is None or not employee.is_active:
         return None
-    return PlanApprover.objects.filter(region=region, employee=employee).first()
+    approver = PlanApprover.objects.filter(region=region, employee=employee).first()
+    if approver is None or is_region_admin(region=region, employee=employee):
+        return None
+    return approver
 
 
 def planner_list(*, region: Region) -> QuerySet[UnitPlanner]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from regions.models import Employee, Region, Unit
 
 from ..models import PlanApprover, UnitPlanner
+from ..selectors.roles import is_region_admin
 
 
 def _check_employee(region: Region, employee: Employee | None, field: str) -> None:
@@ -45,6 +46,10 @@ def planner_remove(*, planner: UnitPlanner, user) -> None:
 @transaction.atomic
 def approver_add(*, region: Region, employee: Employee | None, title: str, user) -> PlanApprover:
     _check_employee(region, employee, "employee")
+    if is_region_admin(region=region, employee=employee):
+        raise ValidationError(
+            {"employee": [_("Admin BKPSDM menyusun rencana dan tidak dapat menjadi penyetujunya.")]}
+        )
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": [_("Jabatan penanda tangan wajib diisi.")]})

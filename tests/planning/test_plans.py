@@ -283,3 +283,20 @@ def test_items_without_a_begun_batch_are_flagged_from_mid_year(region, plan, adm
         early = selectors.plan_realisation(plan=plan, today=dt.date(plan.year, 6, 30))
         late = selectors.plan_realisation(plan=plan, today=dt.date(plan.year, 7, 1))
     assert early.not_started == 0 and late.not_started == 1
+
+
+def test_a_bkpsdm_admin_is_never_the_approver(region, plan, admin, competency, head):
+    from planning.services import roles as role_services
+    from tests.factories.planning import make_approver
+
+    with scope(region=region), pytest.raises(ValidationError) as exc:
+        role_services.approver_add(
+            region=region, employee=admin, title="Wali Kota", user=admin.user
+        )
+    assert "tidak dapat menjadi penyetujunya" in str(exc.value)
+    make_approver(admin)  # named anyway (e.g. made admin later): still cannot decide
+    with scope(region=region):
+        _item(plan, admin.user, competency)
+        services.plan_submit(plan=plan, user=admin.user)
+        with pytest.raises(ValidationError):
+            services.plan_decide(plan=plan, user=admin.user, employee=admin, decision="approve")
