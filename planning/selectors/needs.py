@@ -32,7 +32,6 @@ SUBMISSION_ACTION_LABELS = {
     "submitted": _("Diajukan"),
     "returned": _("Dikembalikan"),
     "round_opened": _("Penjaringan dibuka"),
-    "deadline_changed": _("Batas akhir diubah"),
 }
 
 

@@ -99,27 +99,6 @@ def round_open(
     return needs_round
 
 
-@transaction.atomic
-def round_update_deadline(*, needs_round: NeedsRound, user, deadline: dt.date, today=None):
-    today = today or timezone.localdate()
-    if deadline < today:
-        raise ValidationError({"deadline": [_("Batas akhir usulan tidak boleh di masa lalu.")]})
-    if deadline.year > needs_round.year:
-        raise ValidationError(
-            {"deadline": [_("Batas akhir usulan harus sebelum tahun rencana berakhir.")]}
-        )
-    old = needs_round.deadline
-    needs_round.deadline = deadline
-    needs_round.save(update_fields=["deadline"])
-    history_record(
-        subject=needs_round,
-        action="deadline_changed",
-        actor=user,
-        reason=f"{old.isoformat()} → {deadline.isoformat()}",
-    )
-    return needs_round
-
-
 def _lock(submission: UnitSubmission) -> UnitSubmission:
     return (
         UnitSubmission.objects.select_for_update(of=("self",))
