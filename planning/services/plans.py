@@ -24,7 +24,7 @@ from regions.selectors import region_admins
 from training.models import Competency, DevelopmentForm, Program, Provider
 from training.services.history import history_record
 
-from ..models import Need, Plan, PlanItem
+from ..models import Need, OfferingLink, Plan, PlanItem
 from ..notifications import Kind
 from ..selectors import roles
 from .common import clean_money, clean_note, clean_positive_int
@@ -329,6 +329,10 @@ def plan_decide(
             )  # fmt: skip
         plan.status = Status.APPROVED
         plan.decree_number = decree_number
+        # Batches of items the revision dropped no longer realise anything of the year.
+        OfferingLink.objects.filter(region_id=plan.region_id, year=plan.year).exclude(
+            item_key__in=PlanItem.objects.filter(plan=plan).values("key")
+        ).delete()
     else:
         plan.status = Status.RETURNED
     plan.save()

@@ -300,3 +300,29 @@ def test_a_bkpsdm_admin_is_never_the_approver(region, plan, admin, competency, h
         services.plan_submit(plan=plan, user=admin.user)
         with pytest.raises(ValidationError):
             services.plan_decide(plan=plan, user=admin.user, employee=admin, decision="approve")
+
+
+def test_a_revision_that_drops_an_item_frees_its_batches(region, plan, admin, competency, head):
+    with scope(region=region):
+        item = _item(plan, admin.user, competency)
+        services.plan_submit(plan=plan, user=admin.user)
+        _approve(plan, head)
+        item = PlanItem.objects.select_related("plan").get(pk=item.pk)
+    start = dt.date(plan.year, 12, 1)
+    offering = OfferingFactory(
+        region=region, start_date=start, end_date=start, enrolment_opens=start - dt.timedelta(days=5),
+        enrolment_closes=start,
+    )  # fmt: skip
+    with scope(region=region):
+        realisation.offering_link(item=item, offering=offering, user=admin.user)
+        revision = services.plan_revise(plan=plan, user=admin.user, notes="Dihapus")
+        copy = PlanItem.objects.select_related("plan").get(plan=revision)
+        _item(revision, admin.user, competency, title="Pengganti")
+        services.plan_item_delete(item=copy, user=admin.user)
+        assert OfferingLink.objects.count() == 1  # the plan in force still has it
+        services.plan_submit(plan=revision, user=admin.user)
+        _approve(revision, head)
+        assert not OfferingLink.objects.exists()
+        new_item = PlanItem.objects.select_related("plan").get(plan=revision)
+        realisation.offering_link(item=new_item, offering=offering, user=admin.user)
+        assert OfferingLink.objects.get().item_key == new_item.key
