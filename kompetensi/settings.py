@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "regions",
     "training",
     "evaluations",
+    "planning",
 ]
 
 MIDDLEWARE = [

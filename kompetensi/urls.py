@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:region_slug>/", include("regions.urls")),
     path("<slug:region_slug>/", include("training.urls")),
     path("<slug:region_slug>/", include("evaluations.urls")),
+    path("<slug:region_slug>/", include("planning.urls")),
     path("<slug:region_slug>/kelola/api/", include("regions.urls_api_clients")),
 ]
 handler500 = "kompetensi.errors.server_error"

@@ -40,6 +40,7 @@ FORM_MODULES = [
     "regions.forms_admin",
     "evaluations.forms",
     "training.forms",
+    "planning.forms",
 ]
 
 # Names many forms use, in case a form adds its fields in __init__.

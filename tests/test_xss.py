@@ -21,7 +21,7 @@ from tests.factories.regions import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("regions", "training", "evaluations")
+APPS = ("regions", "training", "evaluations", "planning")
 # Machine values: never typed as free text (NIP is digits, checked by regions.nip).
 SKIP_FIELDS = {
     "nip",

@@ -12,6 +12,7 @@ from django.db import connection
 
 from evaluations import jobs as evaluation_jobs
 from kompetensi.jobs import register_job, registered_jobs
+from planning import jobs as planning_jobs
 from regions import audit
 from regions import schedules as regions_schedules
 from regions.notifications.delivery import sweep_deliveries
@@ -29,6 +30,7 @@ def test_each_app_registers_its_jobs_and_the_sweep_runs_last():
         "jp-alerts": training_jobs.jp_target_alerts,
         "audit-purge": audit.audit_purge,
         "certificates": training_jobs.certificate_runs,
+        "needs-deadline": planning_jobs.needs_deadline_reminders,
         "surveys": evaluation_jobs.survey_job,
         "l3": evaluation_jobs.l3_job,
         "sweep": sweep_deliveries,
@@ -49,6 +51,7 @@ def test_run_jobs_all_runs_them_in_order(region):
         "window-closing",
         "jp-alerts",
         "certificates",
+        "needs-deadline",
         "surveys",
         "l3",
         "audit-purge",

@@ -5,6 +5,7 @@ from django.template.loader import get_template
 from django_scopes import scope
 
 from evaluations.notifications import Kind as EvaluationKind
+from planning.notifications import Kind as PlanningKind
 from regions.notifications import (
     NotificationKind,
     Target,
@@ -23,7 +24,7 @@ from training.notifications import Kind
 def test_training_and_evaluations_register_their_kinds():
     keys = [kind.key for kind in registered_kinds()]
     assert len(keys) == len(set(keys))
-    assert set(keys) == {*Kind.values, *EvaluationKind.values}
+    assert set(keys) == {*Kind.values, *EvaluationKind.values, *PlanningKind.values}
     # Registration follows INSTALLED_APPS: training's kinds first.
     assert keys[: len(Kind.values)] == list(Kind.values)
 

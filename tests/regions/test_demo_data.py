@@ -283,3 +283,33 @@ def test_demo_has_an_elearning_and_a_blended_course_the_asn_can_start(client, ou
         client.force_login(asn.user)
         home = client.get(f"/{asn.region.slug}/").content.decode()
         assert "Lanjutkan belajar" in home and "Pre-test" in home
+
+
+def test_each_region_has_an_approved_plan_under_way_and_next_years_round_open(client, output):
+    from planning.models import NeedsRound, Plan, UnitSubmission
+    from planning.selectors.plans import plan_realisation
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        regions = list(Region.objects.filter(slug__in=SLUGS))
+    for region in regions:
+        with scope(region=region):
+            plan = Plan.objects.get(region=region, year=today.year, status=Plan.Status.APPROVED)
+            assert plan.items.count() >= 5 and plan.approver_name
+            figures = plan_realisation(plan=plan, today=today)
+            assert figures.participants_realised > 0 and figures.budget_spent > 0
+            upcoming = NeedsRound.objects.get(region=region, year=today.year + 1)
+            assert upcoming.is_open(today)
+            statuses = set(
+                UnitSubmission.objects.filter(round=upcoming).values_list("status", flat=True)
+            )
+            assert "submitted" in statuses and "draft" in statuses
+        admin = demo_employee(output, region.name, "Admin BKPSDM")
+        client.force_login(admin.user)
+        page = client.get(reverse("planning:plan_detail", args=[region.slug, plan.pk]))
+        assert page.status_code == 200 and "Disetujui" in page.content.decode()
+
+
+def test_running_twice_creates_no_planning_data(output):
+    second = run_command()
+    assert second.count("planning: nothing new") == 4

@@ -214,16 +214,32 @@ def test_profile_gaps_and_jpm(employee, region, in_region):
     assess(employee, m01, 1)
     assess(employee, m02, 3)
     assess(employee, m03, 4)
-    # arsip is not assessed: it has no gap and stays out of the JPM
+    # arsip is not assessed: its gap is unknown (None, not 0) and there is no JPM yet
     profile = selectors.competency_profile(employee=employee)
     gaps = {row.competency.code: row.gap for row in profile.rows}
     assert gaps == {"M.01": 2, "M.02": 0, "M.03": -2, "T.ARSIP": None}
     assert [row.competency.code for row in profile.rows][0] == "M.01"  # biggest need first
-    # (1 + 3 + 4) / (3 + 3 + 2) = 100
-    assert profile.jpm == Decimal("100.00")
-    assert profile.band.key == "optimal"
+    assert profile.jpm is None and profile.band is None
+    assert not profile.assessment_complete
+    assert (profile.assessed_count, profile.required_count) == (3, 4)
     assert profile.needs == {m01.pk: 2}
     assert profile.unassessed_count == 1
+    # Once arsip is assessed, JPM covers every required competency: (1+3+4+4) / (3+3+2+4) = 100
+    assess(employee, arsip, 4)
+    profile = selectors.competency_profile(employee=employee)
+    assert profile.assessment_complete
+    assert profile.jpm == Decimal("100.00")
+    assert profile.band.key == "optimal"
+
+
+def test_profile_with_one_of_eight_assessed_shows_no_jpm(employee, region, in_region):
+    codes = [f"M.0{i}" for i in range(1, 9)]
+    standard(region, items=[(national(code), 2) for code in codes])
+    assess(employee, national("M.01"), 2)
+    profile = selectors.competency_profile(employee=employee)
+    # The old rule gave 100 (2 / 2) here; now the JPM waits for the other seven.
+    assert profile.jpm is None
+    assert (profile.assessed_count, profile.required_count) == (1, 8)
 
 
 def test_profile_jpm_below_thresholds(employee, region, in_region):

@@ -308,6 +308,19 @@ def test_my_competencies_shows_gaps_jpm_and_recommendations(employee, region, lo
     assert "Draf Integritas" not in body
 
 
+def test_my_competencies_with_an_incomplete_assessment_says_so_instead_of_a_jpm(
+    employee, region, login
+):
+    codes = [f"M.0{i}" for i in range(1, 9)]
+    standard(region, items=[(national(code), 2) for code in codes])
+    assess(employee, national("M.01"), 2)
+    response = login(employee).get(url("my_competencies"))
+    body = response.content.decode()
+    assert response.context["profile"].jpm is None
+    assert "asesmen belum lengkap (1 dari 8)" in body
+    assert "100,00%" not in body
+
+
 def test_my_competencies_without_assessments_uses_default_table(employee, login):
     response = login(employee).get(url("my_competencies"))
     assert response.context["profile"].match.source == "default"

@@ -249,6 +249,47 @@ class StandardMatch:
         }[self.source] % {"name": self.standard or ""}
 
 
+def _choose_standard(employee: Employee, candidates) -> PositionStandard | None:
+    """The standard of `candidates` (the region's, items prefetched) that applies to the
+    employee: one named after their jabatan, else the one of their type (and jenjang)."""
+    position = (employee.position or "").strip()
+
+    def rank(standard: PositionStandard) -> tuple:
+        named = bool(standard.position_name)
+        return (
+            0 if named else 1,
+            # A named standard of the employee's own type (and jenjang) beats a namesake.
+            standard.position_type != employee.position_type,
+            standard.functional_level != (employee.functional_level or ""),
+            standard.pk,
+        )
+
+    named = [
+        s
+        for s in candidates
+        if position and s.position_name and s.position_name.lower() == position.lower()
+    ]
+    typed = [
+        s
+        for s in candidates
+        if not s.position_name
+        and s.position_type == employee.position_type
+        and s.functional_level in (employee.functional_level or "", "")
+    ]
+    return min(named, key=rank) if named else (min(typed, key=rank) if typed else None)
+
+
+def _match_of(chosen: PositionStandard) -> StandardMatch:
+    return StandardMatch(
+        source=StandardMatch.BY_NAME if chosen.position_name else StandardMatch.BY_TYPE,
+        standard=chosen,
+        requirements=[
+            Requirement(competency=item.competency, required_level=item.required_level)
+            for item in chosen.items.all()
+        ],
+    )
+
+
 def standard_for_employee(*, employee: Employee) -> StandardMatch:
     """The employee's standard: by jabatan name, else type + jenjang, else the default table.
 
@@ -268,31 +309,9 @@ def standard_for_employee(*, employee: Employee) -> StandardMatch:
             _items_prefetch()
         )
     )
-
-    def rank(standard: PositionStandard) -> tuple:
-        named = bool(standard.position_name)
-        return (
-            0 if named else 1,
-            # A named standard of the employee's own type (and jenjang) beats a namesake.
-            standard.position_type != employee.position_type,
-            standard.functional_level != (employee.functional_level or ""),
-            standard.pk,
-        )
-
-    named = [
-        s for s in candidates if s.position_name and s.position_name.lower() == position.lower()
-    ]
-    typed = [s for s in candidates if not s.position_name]
-    chosen = min(named, key=rank) if named else (min(typed, key=rank) if typed else None)
+    chosen = _choose_standard(employee, candidates)
     if chosen is not None:
-        return StandardMatch(
-            source=StandardMatch.BY_NAME if chosen.position_name else StandardMatch.BY_TYPE,
-            standard=chosen,
-            requirements=[
-                Requirement(competency=item.competency, required_level=item.required_level)
-                for item in chosen.items.all()
-            ],
-        )
+        return _match_of(chosen)
 
     level = default_managerial_level(
         position_type=employee.position_type, functional_level=employee.functional_level
@@ -373,10 +392,27 @@ class CompetencyProfile:
         return len(self.rows) - len(self.assessed_rows)
 
     @property
+    def required_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def assessed_count(self) -> int:
+        return len(self.assessed_rows)
+
+    @property
+    def assessment_complete(self) -> bool:
+        """Every required competency of the position has been assessed (DOMAIN rule 8)."""
+        return bool(self.rows) and self.unassessed_count == 0
+
+    @property
     def jpm_exact(self) -> Fraction | None:
-        """JPM over the competencies that have been assessed (None before any assessment)."""
+        """JPM = Σ assessed ÷ Σ required × 100 over every required competency; None until each
+        of them is assessed (an unassessed competency is unknown, never zero and never left
+        out of Σ required)."""
+        if not self.assessment_complete:
+            return None
         return job_person_match(
-            pairs=[(row.required_level, row.assessed_level) for row in self.assessed_rows]
+            pairs=[(row.required_level, row.assessed_level) for row in self.rows]
         )
 
     @property
@@ -491,3 +527,85 @@ def recommended_programs_for_needs(
     for program in programs:
         program.matched_competencies.sort(key=lambda c: (-needs.get(c.pk, 0), c.code))
     return programs
+
+
+# --- Gaps of many employees (a unit's needs) --------------------------------------------------
+
+
+@dataclass
+class CompetencyGapSummary:
+    """One required competency across a group of employees: who has a positive gap, how many
+    are not assessed yet (their gap is unknown, not zero), and how many require it."""
+
+    competency: Competency
+    required_by: int = 0
+    with_gap: list[int] = field(default_factory=list)  # employee ids
+    gap_total: int = 0
+    unassessed: int = 0
+
+    @property
+    def average_gap(self) -> Decimal:
+        if not self.with_gap:
+            return Decimal(0)
+        return (Decimal(self.gap_total) / Decimal(len(self.with_gap))).quantize(Decimal("0.1"))
+
+
+def competency_gaps_of(*, region: Region, employees: list[Employee]) -> list[CompetencyGapSummary]:
+    """Gaps per required competency over `employees` (each with the standard that applies to
+    them, as `standard_for_employee` decides), biggest group with a need first. Constant
+    queries whatever the number of employees: the region's standards and their items (2),
+    the national defaults (1), the latest assessments (1)."""
+    if not employees:
+        return []
+    standards = list(
+        PositionStandard.objects.filter(region=region).prefetch_related(_items_prefetch())
+    )
+    national = list(
+        Competency.objects.filter(
+            region__isnull=True, type__in=DEFAULT_STANDARD_TYPES, is_active=True
+        ).order_by("type", "code")
+    )
+    ids = [e.pk for e in employees]
+    newer = EmployeeCompetency.objects.filter(
+        region=region, employee_id=OuterRef("employee_id"), competency_id=OuterRef("competency_id")
+    ).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
+    )
+    latest: dict[tuple[int, int], int] = {
+        (row["employee_id"], row["competency_id"]): row["level"]
+        for row in EmployeeCompetency.objects.filter(region=region, employee_id__in=ids)
+        .filter(~Exists(newer))
+        .values("employee_id", "competency_id", "level")
+    }
+    summaries: dict[int, CompetencyGapSummary] = {}
+    for employee in employees:
+        chosen = _choose_standard(employee, standards)
+        if chosen is not None:
+            requirements = _match_of(chosen).requirements
+        else:
+            level = default_managerial_level(
+                position_type=employee.position_type,
+                functional_level=employee.functional_level,
+            )
+            requirements = (
+                [Requirement(competency=c, required_level=level) for c in national]
+                if level is not None
+                else []
+            )
+        for req in requirements:
+            summary = summaries.setdefault(
+                req.competency.pk, CompetencyGapSummary(competency=req.competency)
+            )
+            summary.required_by += 1
+            assessed = latest.get((employee.pk, req.competency.pk))
+            gap = competency_gap(required=req.required_level, assessed=assessed)
+            if gap is None:
+                summary.unassessed += 1
+            elif gap > 0:
+                summary.with_gap.append(employee.pk)
+                summary.gap_total += gap
+    return sorted(
+        summaries.values(),
+        key=lambda s: (-len(s.with_gap), -s.gap_total, s.competency.type, s.competency.code),
+    )
