@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "regions",
     "training",
     "evaluations",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
