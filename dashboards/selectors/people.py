@@ -20,7 +20,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce, ExtractMonth
 
@@ -39,7 +38,7 @@ S = Enrolment.Status
 
 def jp_curve(*, region: Region, employee: Employee, year: int) -> list[Decimal]:
     """The employee's verified JP of the year, cumulative at the end of each month (one grouped
-    query with a running sum over the months)."""
+    query: JP per month; the twelve running totals are added up here)."""
     rows = (
         DevelopmentRecord.objects.filter(
             jp.counts_toward_jp(year=year), region=region, employee=employee
@@ -48,14 +47,13 @@ def jp_curve(*, region: Region, employee: Employee, year: int) -> list[Decimal]:
         .annotate(month=ExtractMonth("end_date"))
         .values("month")
         .annotate(total=Sum("jp"))
-        .annotate(running=Window(Sum(Sum("jp")), order_by=F("month").asc()))
-        .values_list("month", "running")
+        .values_list("month", "total")
     )
     by_month = dict(rows)
-    values, last = [], ZERO
+    values, running = [], ZERO
     for month in range(1, 13):
-        last = Decimal(by_month.get(month, last))
-        values.append(last)
+        running += Decimal(by_month.get(month) or 0)
+        values.append(running)
     return values
 
 
