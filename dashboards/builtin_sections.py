@@ -212,11 +212,7 @@ def team_approvals(ctx: DashboardContext) -> dict | None:
     if employee is None:
         return None
     pending = approvals_pending(region=ctx.region, supervisor=employee)
-    shown = list(pending[:APPROVALS_SHOWN])
-    return {
-        "approvals": shown,
-        "approvals_total": len(shown) if len(shown) < APPROVALS_SHOWN else pending.count(),
-    }
+    return {"approvals": list(pending[:APPROVALS_SHOWN]), "approvals_total": pending.count()}
 
 
 def team_trainings(ctx: DashboardContext) -> dict | None:
