@@ -12,7 +12,15 @@ urlpatterns = [
     path("dasbor/tim/setujui/<int:enrolment_id>/", views.team_approve, name="team_approve"),
     path("dasbor/wilayah/", views.region_dashboard, name="region"),
     path("dasbor/wilayah/pegawai/", views.region_people, name="region_people"),
-    path("dasbor/<slug:dashboard>/unduh/", views.dashboard_export, name="export"),
+    # One table of a dashboard as CSV/XLSX (`?tabel=<key>&format=csv|xlsx&tahun=`).
+    path("dasbor/unduh/", views.dashboard_export, {"dashboard": "saya"}, name="export_asn"),
+    path("dasbor/tim/unduh/", views.dashboard_export, {"dashboard": "tim"}, name="export_team"),
+    path(
+        "dasbor/wilayah/unduh/",
+        views.dashboard_export,
+        {"dashboard": "wilayah"},
+        name="export_region",
+    ),
     path("penghargaan/", views.recognition, name="recognition"),
     path("penghargaan/terbitkan/", views.recognition_publish, name="recognition_publish"),
     path("penghargaan/tarik/", views.recognition_withdraw, name="recognition_withdraw"),

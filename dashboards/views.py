@@ -123,7 +123,7 @@ def asn_dashboard(request, region_slug):
         {
             "sections": build_sections(ctx),
             "filters": _filters(request, year),
-            "export_slug": "saya",
+            "export_url": reverse("dashboards:export_asn", kwargs={"region_slug": region_slug}),
             "employee": request.access.employee,
         },
     )
@@ -139,23 +139,26 @@ def team_dashboard(request, region_slug):
         {
             "sections": build_sections(ctx),
             "filters": _filters(request, year),
-            "export_slug": "tim",
+            "export_url": reverse("dashboards:export_team", kwargs={"region_slug": region_slug}),
             "decision_form": DecisionForm(),
         },
     )
 
 
-@supervisor_required
-@require_POST
 def team_approve(request, region_slug, enrolment_id):
     """Approve one subordinate's request from the team dashboard (rejecting needs a reason:
-    the request's own page)."""
+    the request's own page). Only the employee's direct supervisor finds it (else 404)."""
+    supervisor = request.access.employee
+    if supervisor is None:
+        raise Http404(_("Permohonan tidak ditemukan."))
     try:
         enrolment = enrolment_selectors.enrolment_detail(
-            region=request.region, pk=enrolment_id, supervisor=request.access.employee
+            region=request.region, pk=enrolment_id, supervisor=supervisor
         )
     except enrolment_selectors.Enrolment.DoesNotExist as exc:
         raise Http404(_("Permohonan tidak ditemukan.")) from exc
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     back = reverse("dashboards:team", kwargs={"region_slug": region_slug})
     try:
         enrolment = enrolment_services.enrolment_approve(
@@ -198,7 +201,7 @@ def region_dashboard(request, region_slug):
         {
             "sections": build_sections(ctx),
             "filters": _filters(request, year, units, unit_id),
-            "export_slug": "wilayah",
+            "export_url": reverse("dashboards:export_region", kwargs={"region_slug": region_slug}),
             "unit_name": next((u.name for u in units if u.pk == unit_id), ""),
         },
     )
