@@ -39,7 +39,7 @@ FROM (
   WHERE e.region_id = %s AND e.is_active AND a.total >= %s
 ) x
 WHERE x.rank <= %s
-ORDER BY x.employment_type, x.unit_id, x.rank
+ORDER BY x.employment_type{per_unit_order}, x.rank
 """
 
 ORDERS = {
@@ -78,6 +78,7 @@ def ranking(*, region: Region, settings: RecognitionList) -> list[Ranked]:
     ).query.sql_with_params()
     sql = RANKING_SQL.format(
         per_unit=", e.unit_id" if settings.per_unit else "",
+        per_unit_order=", x.unit_id" if settings.per_unit else "",
         order=ORDERS[settings.criterion],
         employee=connection.ops.quote_name(Employee._meta.db_table),
         per_employee=per_sql,
@@ -192,8 +193,13 @@ def preview(*, region: Region, settings: RecognitionList) -> list[Group]:
 
 def published(*, recognition: RecognitionList) -> list[Group]:
     """The published list, as stored when it was published (two queries)."""
+    order = ("employment_type", "unit_id", "rank", "id")
+    if not recognition.per_unit:
+        order = ("employment_type", "rank", "id")
     entries = list(
-        RecognitionEntry.objects.filter(recognition=recognition).select_related("employee", "unit")
+        RecognitionEntry.objects.filter(recognition=recognition)
+        .select_related("employee", "unit")
+        .order_by(*order)
     )
     opted_out = _opted_out_ids(recognition.region, [e.employee_id for e in entries])
     people = [
