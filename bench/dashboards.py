@@ -121,7 +121,7 @@ def build(*, slug: str, employees: int, per_employee: int, nip_offset: int, toda
     print(f"building {slug!r}: {employees} employees, ~{per_employee} enrolments/records each …")
     region = Region.objects.create(
         slug=slug,
-        name=f"Kota Uji {employees}",
+        name=f"Kota Uji {employees} ({per_employee} per ASN)",
         kind=Region.Kind.KOTA,
         province="Jawa Tengah",
         agency_name=f"BKPSDM Kota Uji {employees}",
@@ -292,6 +292,8 @@ def build(*, slug: str, employees: int, per_employee: int, nip_offset: int, toda
 
 def ensure(*, slug, employees, per_employee, nip_offset, rebuild, today):
     region = Region.objects.filter(slug=slug).first()
+    if region is not None and f"({per_employee} per ASN)" not in region.name:
+        rebuild = True  # built with another number of rows per employee
     if region is not None and rebuild:
         print(f"dropping {slug!r} …")
         for model in (DevelopmentRecord, Enrolment, Offering, Program):
@@ -355,12 +357,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     with scopes_disabled():
         regions = {}
-        for n, size in enumerate(sizes):
+        for size in sizes:
             regions[size] = ensure(
-                slug=f"bench-dash-{size}-{per_employee}",
+                slug=f"bench-dash-{size}",
                 employees=size,
                 per_employee=per_employee,
-                nip_offset=1_000_000 * (n + 1) + per_employee * 10_000_000,
+                # Disjoint NIP ranges per size (birth dates stay plausible).
+                nip_offset={1500: 0, 15000: 10_000, 150000: 30_000}.get(size, 200_000),
                 rebuild=args.rebuild,
                 today=today,
             )
@@ -369,7 +372,7 @@ def main() -> None:
                 slug=f"bench-dash-kecil-{n}",
                 employees=NATIONAL_SMALL,
                 per_employee=4,
-                nip_offset=100_000 * (n + 1),
+                nip_offset=400_000 + 1_000 * n,
                 rebuild=args.rebuild,
                 today=today,
             )
