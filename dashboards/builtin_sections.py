@@ -592,6 +592,7 @@ SECTIONS = (
         "dashboards/sections/region_compliance.html",
         region_compliance,
         10,
+        cached=True,
     ),
     Section(
         "dashboards.region_trend",
@@ -599,6 +600,7 @@ SECTIONS = (
         "dashboards/sections/region_trend.html",
         region_trend,
         20,
+        cached=True,
     ),
     Section(
         "dashboards.region_no_development",
@@ -606,6 +608,7 @@ SECTIONS = (
         "dashboards/sections/region_no_development.html",
         region_no_development,
         25,
+        cached=True,
     ),
     Section(
         "dashboards.region_participation",
@@ -613,6 +616,7 @@ SECTIONS = (
         "dashboards/sections/region_participation.html",
         region_participation,
         30,
+        cached=True,
     ),
     Section(
         "dashboards.region_forms",
@@ -620,6 +624,7 @@ SECTIONS = (
         "dashboards/sections/region_forms.html",
         region_forms,
         40,
+        cached=True,
     ),
     Section(
         "dashboards.region_budget",
@@ -627,6 +632,7 @@ SECTIONS = (
         "dashboards/sections/region_budget.html",
         region_budget,
         50,
+        cached=True,
     ),
     Section(
         "dashboards.region_results",
@@ -634,6 +640,7 @@ SECTIONS = (
         "dashboards/sections/region_results.html",
         region_results,
         60,
+        cached=True,
     ),
 )
 

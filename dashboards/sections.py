@@ -33,9 +33,15 @@ evaluation section.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
 
 DASHBOARDS = ("asn", "team", "region", "national")
 
@@ -129,6 +135,9 @@ class Section:
     template: str
     build: Callable[[DashboardContext], dict | None]
     order: int = 100
+    # Heavy figures of the region's data: kept in the cache under the data's version
+    # (dashboards.selectors.version), recomputed after any write to the tables it reads.
+    cached: bool = False
 
 
 @dataclass
@@ -169,13 +178,36 @@ def sections_of(dashboard: str) -> list[Section]:
     )
 
 
-def build_sections(ctx: DashboardContext) -> list[BuiltSection]:
-    """Every registered section of the context's dashboard that has something to show."""
+def _cache_key(section: Section, ctx: DashboardContext, version: str) -> str:
+    region = ctx.region.pk if ctx.region is not None else "-"
+    raw = f"{section.key}|{region}|{ctx.year}|{ctx.unit_id}|{get_language()}|{version}"
+    return "dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def build_sections(ctx: DashboardContext, *, version: str | None = None) -> list[BuiltSection]:
+    """Every registered section of the context's dashboard that has something to show.
+
+    With a data `version`, sections marked `cached` come from the cache when they were
+    computed for that version (and year, unit and language) less than
+    KOMPETENSI_DASHBOARD_CACHE_SECONDS ago; `ctx.extra["computed_at"]` is the oldest moment
+    any shown figure was computed."""
     built = []
+    computed_at = timezone.now()
+    lifetime = getattr(settings, "KOMPETENSI_DASHBOARD_CACHE_SECONDS", 600)
     for section in sections_of(ctx.dashboard):
-        data = section.build(ctx)
+        if section.cached and version is not None and lifetime:
+            key = _cache_key(section, ctx, version)
+            hit = cache.get(key)
+            if hit is None:
+                hit = (section.build(ctx), timezone.now())
+                cache.set(key, hit, lifetime)
+            data, moment = hit
+            computed_at = min(computed_at, moment)
+        else:
+            data = section.build(ctx)
         if data is not None:
             built.append(BuiltSection(section=section, data=data))
+    ctx.extra["computed_at"] = computed_at
     return built
 
 

@@ -5,11 +5,14 @@ sections (dashboards.sections) and selectors, writes from dashboards.services.
 
 from __future__ import annotations
 
+import hashlib
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -33,6 +36,7 @@ from .sections import Column, DashboardContext, build_sections, find_table, nati
 from .selectors import jp as jp_selectors
 from .selectors import national as national_selectors
 from .selectors import recognition as recognition_selectors
+from .selectors import version as version_selectors
 from .services import recognition as recognition_services
 
 FIRST_YEAR = 2015
@@ -195,11 +199,13 @@ def region_dashboard(request, region_slug):
     units = _units(request.region)
     unit_id = _unit_id(request, units)
     ctx = _context(request, "region", year=year, unit_id=unit_id)
+    sections = build_sections(ctx, version=version_selectors.data_version(region=request.region))
     return render(
         request,
         "dashboards/region.html",
         {
-            "sections": build_sections(ctx),
+            "sections": sections,
+            "computed_at": ctx.extra["computed_at"],
             "filters": _filters(request, year, units, unit_id),
             "export_url": reverse("dashboards:export_region", kwargs={"region_slug": region_slug}),
             "unit_name": next((u.name for u in units if u.pk == unit_id), ""),
@@ -316,8 +322,11 @@ def dashboard_export(request, region_slug, dashboard):
     unit_id = None
     if kind == "region":
         unit_id = _unit_id(request, _units(request.region))
+    version = None
+    if kind == "region":
+        version = version_selectors.data_version(region=request.region)
     table = find_table(
-        build_sections(_context(request, kind, year=year, unit_id=unit_id)),
+        build_sections(_context(request, kind, year=year, unit_id=unit_id), version=version),
         request.GET.get("tabel", ""),
     )
     if table is None:
@@ -361,7 +370,13 @@ def national_dashboard(request):
     if not request.user.is_national_viewer:
         raise Http404
     year = _year(request)
-    rows = national_selectors.national_rows(year=year)
+    version = version_selectors.national_version()
+    key = f"dashboards:national:{year}:{hashlib.sha256(version.encode()).hexdigest()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = (national_selectors.national_rows(year=year), timezone.now())
+        cache.set(key, cached, django_settings.KOMPETENSI_DASHBOARD_CACHE_SECONDS)
+    rows, computed_at = cached
     figures = national_figures()
     for figure in figures:
         values = figure.compute(year)
@@ -400,6 +415,7 @@ def national_dashboard(request):
         "dashboards/national.html",
         {
             "headers": headers,
+            "computed_at": computed_at,
             "rows": rows,
             "figures": figures,
             "table": table,

@@ -2,6 +2,7 @@
 team's approvals and the section registry."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -23,7 +24,7 @@ from regions.models import User
 from tests.factories.training import EnrolmentFactory, OfferingFactory
 from training.models import Enrolment
 
-from .conftest import YEAR
+from .conftest import YEAR, record
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +259,17 @@ def test_registering_twice_or_on_an_unknown_dashboard_fails():
             register_section(Section("tests.bad", "elsewhere", "y.html", lambda ctx: None))
     finally:
         unregister_section("tests.twice")
+
+
+def test_cached_figures_follow_every_write(client, region, world, admin):
+    """The heavy figures are cached under the version of the region's data: a new verified
+    record changes them at once; another region's writes do not recompute them."""
+    client.force_login(admin.user)
+    first = client.get(url("region", region)).context["sections"]
+    met = {s.key: s.data for s in first}["dashboards.region_compliance"]["compliance"]
+    assert met.overall.met == 2
+    with scopes_disabled():
+        record(world.p4, 25, dt.date(YEAR, 9, 9))  # Dewi reaches the target
+    again = client.get(url("region", region)).context["sections"]
+    met = {s.key: s.data for s in again}["dashboards.region_compliance"]["compliance"]
+    assert met.overall.met == 3
