@@ -33,15 +33,11 @@ evaluation section.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import get_language
 
 DASHBOARDS = ("asn", "team", "region", "national")
 
@@ -178,12 +174,6 @@ def sections_of(dashboard: str) -> list[Section]:
     )
 
 
-def _cache_key(section: Section, ctx: DashboardContext, version: str) -> str:
-    region = ctx.region.pk if ctx.region is not None else "-"
-    raw = f"{section.key}|{region}|{ctx.year}|{ctx.unit_id}|{get_language()}|{version}"
-    return "dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
 def build_sections(ctx: DashboardContext, *, version: str | None = None) -> list[BuiltSection]:
     """Every registered section of the context's dashboard that has something to show.
 
@@ -191,17 +181,18 @@ def build_sections(ctx: DashboardContext, *, version: str | None = None) -> list
     computed for that version (and year, unit and language) less than
     KOMPETENSI_DASHBOARD_CACHE_SECONDS ago; `ctx.extra["computed_at"]` is the oldest moment
     any shown figure was computed."""
+    from .caching import cached
+
     built = []
     computed_at = timezone.now()
-    lifetime = getattr(settings, "KOMPETENSI_DASHBOARD_CACHE_SECONDS", 600)
     for section in sections_of(ctx.dashboard):
-        if section.cached and version is not None and lifetime:
-            key = _cache_key(section, ctx, version)
-            hit = cache.get(key)
-            if hit is None:
-                hit = (section.build(ctx), timezone.now())
-                cache.set(key, hit, lifetime)
-            data, moment = hit
+        if section.cached and version is not None:
+            data, moment = cached(
+                name=section.key,
+                parts=(getattr(ctx.region, "pk", None), ctx.year, ctx.unit_id),
+                version=version,
+                compute=lambda section=section: section.build(ctx),
+            )
             computed_at = min(computed_at, moment)
         else:
             data = section.build(ctx)

@@ -5,14 +5,11 @@ sections (dashboards.sections) and selectors, writes from dashboards.services.
 
 from __future__ import annotations
 
-import hashlib
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -30,6 +27,7 @@ from training.selectors import enrolment as enrolment_selectors
 from training.services import enrolment as enrolment_services
 
 from . import exports
+from .caching import cached
 from .forms import RecognitionForm
 from .national_tables import national_charts, national_table
 from .sections import Column, DashboardContext, build_sections, find_table, national_figures
@@ -370,13 +368,12 @@ def national_dashboard(request):
     if not request.user.is_national_viewer:
         raise Http404
     year = _year(request)
-    version = version_selectors.national_version()
-    key = f"dashboards:national:{year}:{hashlib.sha256(version.encode()).hexdigest()}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = (national_selectors.national_rows(year=year), timezone.now())
-        cache.set(key, cached, django_settings.KOMPETENSI_DASHBOARD_CACHE_SECONDS)
-    rows, computed_at = cached
+    rows, computed_at = cached(
+        name="national",
+        parts=(year,),
+        version=version_selectors.national_version(),
+        compute=lambda: national_selectors.national_rows(year=year),
+    )
     figures = national_figures()
     for figure in figures:
         values = figure.compute(year)
@@ -457,7 +454,20 @@ def recognition(request, region_slug):
     if published:
         groups = recognition_selectors.published(recognition=settings)
     elif access.is_admin or access.read_only:
-        groups = recognition_selectors.preview(region=request.region, settings=settings)
+        groups, _computed_at = cached(
+            name="recognition-preview",
+            parts=(
+                request.region.pk,
+                year,
+                settings.criterion,
+                settings.size,
+                settings.per_unit,
+                settings.min_jp,
+            ),
+            version=version_selectors.data_version(region=request.region)
+            + f".{recognition_selectors.opt_out_version(region=request.region)}",
+            compute=lambda: recognition_selectors.preview(region=request.region, settings=settings),
+        )
     else:
         groups = []
     return render(

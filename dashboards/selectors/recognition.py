@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 
 from regions.models import Employee, Region, Unit
 from training.models import DevelopmentRecord
@@ -239,3 +239,9 @@ def is_opted_out(*, employee: Employee) -> bool:
     return RecognitionOptOut.objects.filter(
         region_id=employee.region_id, employee=employee
     ).exists()
+
+
+def opt_out_version(*, region: Region) -> str:
+    """Changes whenever someone opts in or out (opt-outs are deleted when withdrawn)."""
+    row = RecognitionOptOut.objects.filter(region=region).aggregate(n=Count("id"), last=Max("id"))
+    return f"{row['n']}.{row['last']}"

@@ -25,7 +25,7 @@ PINNED = {
     "region_cached": 14,
     "region_people": 11,
     "region_export": 12,
-    "recognition": 14,
+    "recognition": 16,
     "national": 9,
     "national_cached": 4,
 }
