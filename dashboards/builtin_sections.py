@@ -55,6 +55,13 @@ def people_url(ctx: DashboardContext, category: str, **filters) -> str:
     )
 
 
+def _until_today(values: list, ctx: DashboardContext) -> list:
+    """Monthly values of the year, without the months still to come (not drawn, not zero)."""
+    if ctx.year != ctx.today.year:
+        return values
+    return [value if month <= ctx.today.month else None for month, value in enumerate(values, 1)]
+
+
 def _dec(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
@@ -67,7 +74,9 @@ def asn_jp(ctx: DashboardContext) -> dict | None:
     if employee is None:
         return None
     progress = record_year_summary(region=ctx.region, employee=employee, year=ctx.year)
-    curve = people_selectors.jp_curve(region=ctx.region, employee=employee, year=ctx.year)
+    curve = _until_today(
+        people_selectors.jp_curve(region=ctx.region, employee=employee, year=ctx.year), ctx
+    )
     months = month_labels(ctx.year)
     curve_table = Table(
         key="asn_curve",
@@ -341,6 +350,7 @@ def region_compliance(ctx: DashboardContext) -> dict | None:
 def region_trend(ctx: DashboardContext) -> dict | None:
     years = [ctx.year - 1, ctx.year]
     reached = reach_months(region=ctx.region, years=years, unit_id=ctx.unit_id)
+    this_year = _until_today(reached[ctx.year], ctx)
     months = month_labels(ctx.year)
     table = Table(
         key="region_trend",

@@ -57,6 +57,22 @@ def _records_for(index: int, employee: Employee, year: int, today: dt.date, last
     return records
 
 
+def _first_of_each_team(region: Region) -> set[int]:
+    first: dict[int, int] = {}
+    for employee_id, supervisor_id in (
+        Employee.objects.filter(
+            region=region,
+            is_active=True,
+            supervisor__isnull=False,
+            employment_type=Employee.EmploymentType.PNS,
+        )
+        .order_by("supervisor_id", "id")
+        .values_list("id", "supervisor_id")
+    ):
+        first.setdefault(supervisor_id, employee_id)
+    return set(first.values())
+
+
 def load_dashboards_demo(*, region: Region, today: dt.date, stdout=None) -> dict:
     with transaction.atomic(), scope(region=region):
         if DevelopmentRecord.objects.filter(region=region, organiser=ORGANISER).exists():
@@ -73,14 +89,17 @@ def load_dashboards_demo(*, region: Region, today: dt.date, stdout=None) -> dict
             .order_by("id")
             .only("id", "region_id", "employment_type")
         )
+        # In every team, the first PNS is behind the target (a supervisor has someone to help).
+        behind = _first_of_each_team(region)
         now = timezone.now()
         rows = []
         for index, employee in enumerate(employees):
             for year, last_year in ((today.year, False), (today.year - 1, True)):
                 if not last_year and index % 10 == 0 and employee.pk in enrolled:
                     continue
+                pattern = 1 if (employee.pk in behind and not last_year) else index
                 for title, form_id, start, jp in _records_for(
-                    index, employee, year, today, last_year
+                    pattern, employee, year, today, last_year
                 ):
                     form = forms.get(form_id) or next(iter(forms.values()))
                     rows.append(
