@@ -360,7 +360,7 @@ def region_trend(ctx: DashboardContext) -> dict | None:
             Column("this", _("Tahun %(year)s") % {"year": ctx.year}, "int"),
             Column("last", _("Tahun %(year)s") % {"year": ctx.year - 1}, "int"),
         ],
-        rows=[(months[i], reached[ctx.year][i], reached[ctx.year - 1][i]) for i in range(12)],
+        rows=[(months[i], this_year[i], reached[ctx.year - 1][i]) for i in range(12)],
     )
     return {
         "table": table,
