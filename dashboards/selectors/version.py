@@ -22,19 +22,21 @@ MODELS = (Employee, Unit, Program, Offering, Enrolment, DevelopmentRecord)
 
 
 def _versions(regions) -> list[tuple]:
-    """Per region, the highest sync marker of each table (index scans of
-    (region, sync_marker, id)), one query."""
-    markers = {
-        f"m{i}": Coalesce(
-            Subquery(
-                model.objects.filter(region=OuterRef("pk"))
-                .order_by("-sync_marker")
-                .values("sync_marker")[:1]
-            ),
-            0,
-        )
-        for i, model in enumerate(MODELS)
-    }
+    """Per region, the highest sync marker and the highest id of each table, one query.
+
+    On PostgreSQL a marker is the writing transaction's id, so rows written later in the same
+    transaction keep it; the highest id still moves with every new row."""
+    markers = {}
+    for i, model in enumerate(MODELS):
+        for field in ("sync_marker", "pk"):
+            markers[f"m{i}_{field}"] = Coalesce(
+                Subquery(
+                    model.objects.filter(region=OuterRef("pk"))
+                    .order_by(f"-{field}")
+                    .values(field)[:1]
+                ),
+                0,
+            )
     return list(regions.annotate(**markers).order_by("pk").values_list("pk", *markers.keys()))
 
 

@@ -92,7 +92,7 @@ def recognition_publish(*, region: Region, year: int, actor) -> RecognitionList:
     recognition.published_by = actor
     recognition.save(update_fields=["published_at", "published_by", "updated_at"])
     audit.record(
-        action="recognition_published",
+        action=audit.Action.UPDATE,
         obj=recognition,
         actor=actor,
         note=_("Daftar penghargaan %(year)s diterbitkan (%(n)s orang).")
@@ -111,7 +111,7 @@ def recognition_withdraw(*, region: Region, year: int, actor) -> RecognitionList
     recognition.save(update_fields=["published_at", "published_by", "updated_at"])
     RecognitionEntry.objects.filter(recognition=recognition).delete()
     audit.record(
-        action="recognition_withdrawn",
+        action=audit.Action.UPDATE,
         obj=recognition,
         actor=actor,
         note=_("Daftar penghargaan %(year)s ditarik.") % {"year": year},
