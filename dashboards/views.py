@@ -228,10 +228,11 @@ PEOPLE_COLUMNS = [
 ]
 
 
-@region_dashboard_required
+@region_admin_required
 def region_people(request, region_slug):
     """The employees behind a figure of the region dashboard, filtered like it; CSV/XLSX with
-    `?format=`."""
+    `?format=`. Names are personal data: the region's admins only (national viewers read the
+    aggregate dashboard)."""
     year = _year(request)
     units = _units(request.region)
     unit_id = _unit_id(request, units)
@@ -430,8 +431,10 @@ def national_dashboard(request):
 @login_required
 def recognition(request, region_slug):
     """The recognition list: admins set its criteria, preview, publish and withdraw it; every
-    member of the region sees it once published."""
+    member of the region sees it once published (a list of names: not for national viewers)."""
     access = request.access
+    if not access.is_member:
+        raise PermissionDenied(_("Daftar penghargaan hanya untuk pegawai wilayah ini."))
     year = _year(request)
     stored = recognition_selectors.recognition_get(region=request.region, year=year)
     settings = stored or recognition_selectors.recognition_default(region=request.region, year=year)
@@ -453,7 +456,7 @@ def recognition(request, region_slug):
     published = settings.is_published
     if published:
         groups = recognition_selectors.published(recognition=settings)
-    elif access.is_admin or access.read_only:
+    elif access.is_admin:
         groups, _computed_at = cached(
             name="recognition-preview",
             parts=(
@@ -480,7 +483,7 @@ def recognition(request, region_slug):
             "groups": groups,
             "filters": _filters(request, year),
             "can_manage": access.is_admin,
-            "sees_names": access.is_admin or access.read_only,
+            "sees_names": access.is_admin,
             "me": access.employee,
             "opted_out": recognition_selectors.is_opted_out(employee=access.employee)
             if access.employee
