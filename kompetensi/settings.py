@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "training",
     "evaluations",
     "planning",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,10 @@ elif REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Dashboards: how long heavy figures stay cached under their data's version (seconds; 0: off).
+# A write to the data makes a new version at once; this bounds how long a deletion can go unseen.
+KOMPETENSI_DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 
 # Celery: with no broker configured, tasks run eagerly in-process (embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

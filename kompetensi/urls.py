@@ -19,12 +19,15 @@ urlpatterns = [
     path("api/", include("kompetensi.api.urls")),
     # Public certificate verification (no login; "verifikasi" is a reserved region slug).
     path("verifikasi/", include("training.urls_public")),
+    # The national comparison ("nasional" is a reserved region slug).
+    path("nasional/", include("dashboards.urls_national")),
     # Region pages last: `<region_slug>` must not shadow the paths above (see RESERVED_SLUGS).
     path("<slug:region_slug>/notifikasi/", include("regions.urls_notifications")),
     path("<slug:region_slug>/", include("regions.urls")),
     path("<slug:region_slug>/", include("training.urls")),
     path("<slug:region_slug>/", include("evaluations.urls")),
     path("<slug:region_slug>/", include("planning.urls")),
+    path("<slug:region_slug>/", include("dashboards.urls")),
     path("<slug:region_slug>/kelola/api/", include("regions.urls_api_clients")),
 ]
 handler500 = "kompetensi.errors.server_error"

@@ -107,6 +107,8 @@ NATIONAL_VIEWER_GET = {
     "training:catalogue_program",
     "evaluations:report_list",
     "evaluations:report_download",
+    "dashboards:region",
+    "dashboards:export_region",
 }
 
 

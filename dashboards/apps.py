@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardsConfig(AppConfig):
+    name = "dashboards"
+    verbose_name = _("Dasbor")
+
+    def ready(self):
+        """Register the built-in sections of each dashboard and the demo data."""
+        from regions.demo_loaders import DemoLoader, register_demo_loader
+
+        from . import builtin_sections
+
+        builtin_sections.register()
+        register_demo_loader(
+            DemoLoader(label="dashboards", load="dashboards.demo.load_dashboards_demo")
+        )

@@ -1,0 +1,51 @@
+"""The version of the data the heavy dashboard figures are computed from, in one query.
+
+Every row of the tables those figures read (employees, units, programmes, batches,
+enrolments, development records) carries a sync marker that the database moves on every
+write (`kompetensi.sync`). The highest marker of each table in a region is therefore a version
+of the region's data: a figure cached under it is recomputed after any write and served from
+the cache until then. Deleted rows do not move a marker; the cache's lifetime
+(`KOMPETENSI_DASHBOARD_CACHE_SECONDS`) bounds how long such a change, or a transaction that
+commits out of order, can go unseen, and the page says when its figures were computed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django_scopes import scopes_disabled
+
+from regions.models import Employee, Region, Unit
+from training.models import DevelopmentRecord, Enrolment, Offering, Program
+
+MODELS = (Employee, Unit, Program, Offering, Enrolment, DevelopmentRecord)
+
+
+def _versions(regions) -> list[tuple]:
+    """Per region, the highest sync marker and the highest id of each table, one query.
+
+    On PostgreSQL a marker is the writing transaction's id, so rows written later in the same
+    transaction keep it; the highest id still moves with every new row."""
+    markers = {}
+    for i, model in enumerate(MODELS):
+        for field in ("sync_marker", "pk"):
+            markers[f"m{i}_{field}"] = Coalesce(
+                Subquery(
+                    model.objects.filter(region=OuterRef("pk"))
+                    .order_by(f"-{field}")
+                    .values(field)[:1]
+                ),
+                0,
+            )
+    return list(regions.annotate(**markers).order_by("pk").values_list("pk", *markers.keys()))
+
+
+def data_version(*, region: Region) -> str:
+    return ".".join(str(v) for row in _versions(Region.objects.filter(pk=region.pk)) for v in row)
+
+
+def national_version() -> str:
+    """The version of every active region's data (one query; rows per region)."""
+    with scopes_disabled():
+        rows = _versions(Region.objects.filter(is_active=True))
+    return "|".join(".".join(str(v) for v in row) for row in rows)
