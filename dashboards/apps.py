@@ -10,9 +10,10 @@ class DashboardsConfig(AppConfig):
         """Register the built-in sections of each dashboard and the demo data."""
         from regions.demo_loaders import DemoLoader, register_demo_loader
 
-        from . import builtin_sections
+        from . import builtin_sections, plugged_sections
 
         builtin_sections.register()
+        plugged_sections.register()
         register_demo_loader(
             DemoLoader(label="dashboards", load="dashboards.demo.load_dashboards_demo")
         )

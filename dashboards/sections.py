@@ -2,9 +2,9 @@
 
 A dashboard page (`asn`, `team`, `region`, `national`) is a list of sections, each a template
 partial and a function that computes its figures. Built-in sections (JP, participation,
-budget, ...) are registered by this app (dashboards.builtin_sections); the evaluation app adds
-L1–L4 figures and the planning app the yearly plan with one call each, in their
-`AppConfig.ready()`:
+budget, ...) are registered by this app (dashboards.builtin_sections), and so are the sections
+of the apps below it (dashboards.plugged_sections: L1–L3 evaluation and the yearly plan, from
+their selectors). A section is one registration:
 
     from dashboards.sections import Section, register_section
 
@@ -25,9 +25,8 @@ queries whatever the data size (aggregates in SQL). To make a table exportable (
 buttons), put `Table` objects in the returned dict under `"tables"`: the export view builds
 the same sections and writes the table whose key it is asked for.
 
-Because an app above this one registers into it, dashboards never imports evaluations or
-planning (import-linter keeps it so); a dashboard without the evaluation app simply has no
-evaluation section.
+Dashboards is the top layer (import-linter): it may read every app's selectors; no app below
+imports dashboards.
 """
 
 from __future__ import annotations

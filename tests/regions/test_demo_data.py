@@ -313,3 +313,12 @@ def test_each_region_has_an_approved_plan_under_way_and_next_years_round_open(cl
 def test_running_twice_creates_no_planning_data(output):
     second = run_command()
     assert second.count("planning: nothing new") == 4
+
+
+def test_the_demo_region_dashboard_shows_the_plan_and_the_evaluation(output, client):
+    admin = demo_employee(output, "Semarang", "Admin BKPSDM")
+    client.force_login(admin.user)
+    year = timezone.localdate().year
+    html = client.get(f"/semarang/dasbor/wilayah/?tahun={year}").content.decode()
+    assert "Rencana pengembangan kompetensi daerah" in html and "Anggaran terserap" in html
+    assert "Evaluasi pasca pelatihan" in html and "kurang relevan" in html
