@@ -14,9 +14,11 @@ class PlanningConfig(AppConfig):
         from regions.demo_loaders import DemoLoader, register_demo_loader
         from regions.mfa import register_mfa_role
         from regions.notifications import register_kinds
+        from training.report_sections import ReportSection, register_report_section
 
         from . import jobs, notifications
         from .models import Plan, PlanApprover, UnitPlanner
+        from .report import absorption_section as absorption
         from .schedules import create_default_schedules
         from .selectors.roles import user_is_approver
 
@@ -29,6 +31,9 @@ class PlanningConfig(AppConfig):
         # KOMPETENSI_MFA_REQUIRED_ROLES.
         register_mfa_role("plan_approver", user_is_approver)
         register_demo_loader(DemoLoader(label="planning", load="planning.demo.load_planning_demo"))
+        register_report_section(
+            ReportSection("planning.absorption", "planning/report/_absorption.html", absorption)
+        )
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="planning_default_schedules"
         )

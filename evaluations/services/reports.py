@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kompetensi import site
 from regions.models import Membership, Region
+from training.report_sections import build_report_sections
 
 from .. import selectors
 from ..models import RegionReport, report_upload_to
@@ -307,6 +308,8 @@ def report_render_html(*, data: selectors.MonthlyReportData, generated_at: dt.da
             "charts": report_charts(data),
             "flag_fill": selectors.FLAG_FILL_RATE_BELOW,
             "flag_no_show": selectors.FLAG_NO_SHOW_RATE_ABOVE,
+            # Sections of the apps beside this one (the yearly plan's absorption).
+            "extra_sections": build_report_sections(region=data.region, period=data.period),
         },
     )
 

@@ -322,3 +322,16 @@ def test_the_demo_region_dashboard_shows_the_plan_and_the_evaluation(output, cli
     html = client.get(f"/semarang/dasbor/wilayah/?tahun={year}").content.decode()
     assert "Rencana pengembangan kompetensi daerah" in html and "Anggaran terserap" in html
     assert "Evaluasi pasca pelatihan" in html and "kurang relevan" in html
+
+
+def test_the_demo_monthly_report_shows_the_plans_absorption(output):
+    from evaluations import selectors as evaluation_selectors
+    from evaluations.services.reports import report_render_html
+
+    region = Region.objects.get(slug="semarang")
+    period = timezone.localdate().replace(day=1)
+    with scope(region=region):
+        data = evaluation_selectors.report_monthly_data(region=region, period=period)
+        html = report_render_html(data=data, generated_at=timezone.now())
+    assert f"Realisasi rencana pengembangan kompetensi {period.year}" in html
+    assert "Anggaran terserap Rp" in html
