@@ -113,7 +113,7 @@ def _admin_creates_and_publishes_programme(page: Page, shots: dict) -> None:
 
     page.get_by_role("link", name="Terbitkan").click()
     expect(_h1(page)).to_have_text(f"Terbitkan program {TITLE}?")
-    page.get_by_role("button", name="Terbitkan").click()
+    page.get_by_role("button", name="Terbitkan", exact=True).click()
     expect_flash(page, f"Program {TITLE} telah terbit.")
     expect(page.get_by_role("link", name="Terbitkan")).to_have_count(0)
 
