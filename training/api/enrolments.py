@@ -359,7 +359,6 @@ class EnrolmentListView(EnrolmentBase):
                 _("Pegawai dengan NIP ini tidak ditemukan di wilayah ini."),
                 {"nip": [_("Pegawai dengan NIP ini tidak ditemukan di wilayah ini.")]},
             )
-        replay = bool(key) and Enrolment.objects.filter(idempotency_key=key).exists()
         client = request.auth
         with transaction.atomic():
             enrolment = enrolment_create(
@@ -371,7 +370,9 @@ class EnrolmentListView(EnrolmentBase):
                 idempotency_key=key,
             )
         rows = list(Enrolment.objects.filter(pk=enrolment.pk).values_list(*self.columns)[:1])
-        return Response(self.build(rows)[0], status=200 if replay else 201)
+        # The service decides "replay" under the offering lock: one 201, every retry a 200.
+        replayed = getattr(enrolment, "replayed", False)
+        return Response(self.build(rows)[0], status=200 if replayed else 201)
 
 
 class EnrolmentDetailView(EnrolmentBase):

@@ -287,7 +287,9 @@ def enrolment_create(
     """Enrol one employee: requested (approval needed), confirmed, waitlisted, or refused.
 
     Raises ValidationError (nothing written) when the enrolment is not allowed or the offering is
-    full without a waitlist. With an `idempotency_key` a retried call returns the first result.
+    full without a waitlist. With an `idempotency_key` a retried call returns the first result,
+    marked `replayed = True` (decided under the offering lock, so of any number of concurrent
+    calls with one key exactly one creates and the others replay).
     """
     offering = lock_offering(offering_id=offering.pk)
     if idempotency_key:
@@ -302,6 +304,7 @@ def enrolment_create(
                     _("Kunci idempotensi ini sudah dipakai untuk pendaftaran lain."),
                     code="idempotency_conflict",
                 )
+            existing.replayed = True
             return existing
     _check_can_enrol(offering=offering, employee=employee, source=source)
     if Enrolment.objects.filter(
@@ -333,7 +336,18 @@ def enrolment_create(
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
     except IntegrityError:
-        # The partial unique constraint caught a double enrolment the check above missed.
+        # A partial unique constraint caught what the checks above could not see: the key used
+        # at the same moment for another offering (each request locks its own offering), or a
+        # double enrolment.
+        if idempotency_key and (
+            Enrolment.objects.filter(region_id=offering.region_id, idempotency_key=idempotency_key)
+            .exclude(offering_id=offering.pk, employee_id=employee.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _("Kunci idempotensi ini sudah dipakai untuk pendaftaran lain."),
+                code="idempotency_conflict",
+            ) from None
         raise _duplicate_error() from None
     history_record(subject=enrolment, action="created", actor=actor, to_status=S.REQUESTED)
 
