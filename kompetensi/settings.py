@@ -240,9 +240,21 @@ CACHE_URL = env.str("CACHE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
 if CACHE_URL:
     CACHES = {"default": env.cache_url("CACHE_URL")}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        CACHES["default"]["BACKEND"] = "kompetensi.cache.ResilientRedisCache"
 elif REDIS_URL:
+    # A Redis outage degrades to a per-process local cache (kompetensi/cache.py), never a 500.
+    REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "kompetensi.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "RETRY_SECONDS": env.float("REDIS_RETRY_SECONDS", default=5.0),
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
