@@ -315,7 +315,7 @@ class EnrolmentListView(EnrolmentBase):
         responses={
             201: EnrolmentDoc,
             200: EnrolmentDoc,
-            **error_responses(400, 401, 403, 404, 409, 415, 429),
+            **error_responses(400, 401, 403, 404, 409, 415, 429, 503),
         },
         examples=[
             OpenApiExample(
