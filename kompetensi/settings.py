@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz first: before the HTTPS redirect and the host check (kompetensi/health.py).
+    "kompetensi.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kompetensi.clientip.ClientIpMiddleware",
     "csp.middleware.CSPMiddleware",
