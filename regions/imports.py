@@ -495,6 +495,37 @@ def _check_registered(rows: list[_Row], issues: list[ImportIssue]) -> set[int]:
     return taken
 
 
+def _check_values(rows: list[_Row], issues: list[ImportIssue]) -> None:
+    """What `employee_create` would refuse, checked for every row whatever else is wrong with
+    it (an unknown unit must not hide the row's NIP or e-mail errors): NIP structure, e-mail
+    format and an e-mail another login already uses (one query for the file), grade and
+    position. A column that already has an issue in that row is not reported twice."""
+    reported = {(issue.row, issue.column) for issue in issues}
+    valid_email = {}
+    for row in rows:
+        found = services.employee_values_errors(nip=row.data.get("nip", ""), data=row.data)
+        valid_email[row.number] = "email" not in found
+        for field_name, messages in found.items():
+            column = FIELD_COLUMNS.get(field_name, "")
+            if (row.number, column) in reported:
+                continue
+            reported.add((row.number, column))
+            issues.extend(ImportIssue(row.number, column, message) for message in messages)
+    taken = selectors.user_emails_taken(
+        emails=[row.data["email"] for row in rows if row.data.get("email")]
+    )
+    for row in rows:
+        email = row.data.get("email")
+        if email in taken and valid_email[row.number] and (row.number, "email") not in reported:
+            issues.append(
+                ImportIssue(
+                    row.number,
+                    "email",
+                    _("Email %(email)s sudah dipakai akun lain.") % {"email": email},
+                )
+            )
+
+
 def _issues_from(row: int, exc: ValidationError) -> Iterable[ImportIssue]:
     if hasattr(exc, "error_dict"):
         for field_name, errors in exc.error_dict.items():
@@ -571,6 +602,7 @@ def _import(*, region: Region, file, filename: str | None) -> ImportResult:
     parsed = {row.number for row in rows if _parse_row(row, lookups, issues)}
     parsed -= _check_duplicates(rows, issues)
     parsed -= _check_registered(rows, issues)
+    _check_values(rows, issues)
     parsed -= {issue.row for issue in issues}
 
     result = ImportResult()

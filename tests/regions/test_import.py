@@ -410,3 +410,29 @@ def test_labels_in_indonesian_are_understood_when_the_page_is_in_english(region,
     with translation.override("en"):
         result = employees_import(region=region, file=csv_file(good_rows()))
     assert result.ok, result.errors
+
+
+def test_an_unknown_unit_does_not_hide_the_rows_nip_email_and_grade_errors(
+    region, unit, employee
+):
+    """Issue 16, item 8: every error of every row in one pass."""
+    with scopes_disabled():
+        User.objects.filter(pk=employee.user_id).update(email="dipakai@example.go.id")
+    rows = good_rows()
+    rows += [
+        # bad NIP date, malformed e-mail, unknown unit
+        ["19801317200503 2 001", "Banyak Salah", "bukan-email", "PNS", "III/a", "", "Staf",
+         "Pelaksana", "", "TIDAKADA", ""],
+        # e-mail of another account, PNS without golongan, unknown unit
+        [make_nip(21), "Email Dipakai", "dipakai@example.go.id", "PNS", "", "", "Staf",
+         "Pelaksana", "", "TIDAKADA", ""],
+    ]  # fmt: skip
+    result = employees_import(region=region, file=csv_file(rows))
+    cells = issues_by_cell(result)
+    assert cells[(5, "kode_unit")] == "Unit dengan kode TIDAKADA tidak ditemukan di wilayah ini."
+    assert "digit 1–8 (19801317) bukan tanggal lahir yang benar" in cells[(5, "nip")]
+    assert (5, "email") in cells
+    assert cells[(6, "kode_unit")] == "Unit dengan kode TIDAKADA tidak ditemukan di wilayah ini."
+    assert cells[(6, "email")] == "Email dipakai@example.go.id sudah dipakai akun lain."
+    assert cells[(6, "golongan")] == "PNS wajib memiliki pangkat/golongan ruang."
+    assert {row for row, _column in cells} == {5, 6}
