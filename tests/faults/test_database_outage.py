@@ -75,16 +75,16 @@ def test_a_connection_broken_mid_enrolment_is_503_and_writes_nothing(
     settings.DEBUG = False
     with scopes_disabled():
         offering = OfferingFactory(region=region, seats=5)
-    real = history.history_record
+    real = history.history_record_many
     broken = threading.Event()
 
     def record_then_break(**kwargs):
-        real(**kwargs)  # the enrolment row and its history are written ...
+        real(**kwargs)  # the enrolment row and its history are written under the lock ...
         if not broken.is_set():
             broken.set()
             _kill_own_connection()  # ... then the connection dies before the commit
 
-    monkeypatch.setattr("training.services.enrolment.history_record", record_then_break)
+    monkeypatch.setattr("training.services.enrolment.history_record_many", record_then_break)
     if through == "api":
         client = ApiTestClient(
             issue(region, scopes=("read", "enrol")).token, raise_request_exception=False
@@ -112,7 +112,7 @@ def test_a_connection_broken_mid_enrolment_is_503_and_writes_nothing(
         assert not Enrolment.objects.filter(offering=offering).exists()
         assert not HistoryEvent.objects.filter(action="created").exists()
     # Recovery is automatic: the next request gets a fresh connection and succeeds.
-    monkeypatch.setattr("training.services.enrolment.history_record", real)
+    monkeypatch.setattr("training.services.enrolment.history_record_many", real)
     if through == "api":
         response = client.post(
             "/api/v1/enrolments/",

@@ -6,7 +6,6 @@ OpenAPI schema. Filters: `training.selectors.filters.enrolment_filter`. Enrollin
 through `training.services.enrolment.enrolment_create`, like the portal's pages.
 """
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -360,15 +359,15 @@ class EnrolmentListView(EnrolmentBase):
                 {"nip": [_("Pegawai dengan NIP ini tidak ditemukan di wilayah ini.")]},
             )
         client = request.auth
-        with transaction.atomic():
-            enrolment = enrolment_create(
-                offering=offering,
-                employee=employee,
-                actor=client.created_by,
-                source=Enrolment.Source.API,
-                motivation=data.get("motivation", ""),
-                idempotency_key=key,
-            )
+        # No outer transaction: the service commits the seat decision in its own short one.
+        enrolment = enrolment_create(
+            offering=offering,
+            employee=employee,
+            actor=client.created_by,
+            source=Enrolment.Source.API,
+            motivation=data.get("motivation", ""),
+            idempotency_key=key,
+        )
         rows = list(Enrolment.objects.filter(pk=enrolment.pk).values_list(*self.columns)[:1])
         # The service decides "replay" under the offering lock: one 201, every retry a 200.
         replayed = getattr(enrolment, "replayed", False)
