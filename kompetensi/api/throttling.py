@@ -38,6 +38,7 @@ redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1000)
 return {1, 0}
 """
 
+
 def _redis_cache():
     """Django's default cache when it is a RedisCache (the real backend object, not the
     `django.core.cache.cache` proxy), else None."""
