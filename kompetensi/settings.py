@@ -398,6 +398,10 @@ KOMPETENSI_JP_ALERT_FROM_MONTH = env.int("KOMPETENSI_JP_ALERT_FROM_MONTH", defau
 # Audit trail retention (days; docs/security.md). Five years by default.
 KOMPETENSI_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
 KOMPETENSI_EVIDENCE_MAX_BYTES = env.int("KOMPETENSI_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# Employee import (regions/imports.py): most rows a file may hold, and the size above which the
+# upload page hands the file to the background import (progress bar, per-row error report).
+KOMPETENSI_IMPORT_MAX_ROWS = env.int("KOMPETENSI_IMPORT_MAX_ROWS", default=20_000)
+KOMPETENSI_IMPORT_SYNC_MAX_BYTES = env.int("KOMPETENSI_IMPORT_SYNC_MAX_BYTES", default=100 * 1024)
 # Online courses (training.lesson_files): the largest uploads, and a SCORM package's limits
 # (its zip and its unpacked size, and its number of files).
 KOMPETENSI_VIDEO_MAX_BYTES = env.int("KOMPETENSI_VIDEO_MAX_BYTES", default=300 * 1024 * 1024)
