@@ -208,9 +208,7 @@ def check(region, seats: int) -> tuple[int, int]:
 
     with scope(region=region):
         confirmed = Enrolment.objects.filter(status=Enrolment.Status.CONFIRMED)
-        oversold = (
-            confirmed.values("offering").annotate(n=Count("id")).filter(n__gt=seats).count()
-        )
+        oversold = confirmed.values("offering").annotate(n=Count("id")).filter(n__gt=seats).count()
         duplicates = (
             Enrolment.objects.values("offering", "employee")
             .annotate(n=Count("id"))

@@ -38,9 +38,7 @@ def _region_counts(dsn: str, region_id: int) -> dict[str, int]:
             counts[model._meta.label] = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM regions_region WHERE id = %s", [region_id])
         counts["region"] = cursor.fetchone()[0]
-        cursor.execute(
-            JP_TOTALS.replace("GROUP BY", "WHERE region_id = %s GROUP BY"), [region_id]
-        )
+        cursor.execute(JP_TOTALS.replace("GROUP BY", "WHERE region_id = %s GROUP BY"), [region_id])
         counts["jp_totals"] = cursor.fetchall()
     conn.close()
     return counts
