@@ -1,9 +1,12 @@
-"""REST API v1 of evaluations: per-offering summaries.
+"""REST API v1 of evaluations: per-offering summaries of the post-training evaluation.
 
-The survey (Kirkpatrick L1) and behaviour (L3) models do not exist yet; today a summary holds
-what enrolments already carry (head counts, mean pre/post-test scores and gain, L2). Survey
-results will join this shape as extra fields (`reaction`, `behaviour`) without changing
-the existing ones.
+A summary holds the head counts and L2 figures the enrolments carry (mean pre/post-test
+scores and gain), the reaction survey (L1: responses, response rate, mean, relevance and the
+"kurang relevan" flag) and the behaviour assessments (L3: made, submitted, means). The L1 and
+L3 figures come from correlated subqueries (`evaluations.selectors.kirkpatrick
+.offering_evaluation_columns`): a page is still one query. A saved survey response or L3
+assessment re-lists its batch (`evaluations/sync.py`), as does a change of the region's
+relevance settings.
 """
 
 from django.db.models import Avg, Count, F, FloatField, Q
@@ -27,6 +30,8 @@ from training.models import Offering
 from training.seats import seats_taken_count
 from training.selectors.filters import offering_filter
 
+from .selectors.kirkpatrick import offering_evaluation_columns, relevance_flagged
+
 L = gettext_lazy
 
 
@@ -34,6 +39,41 @@ class EvaluationProgrammeDoc(serializers.Serializer):
     id = serializers.IntegerField(help_text=L("ID program."))
     code = serializers.CharField(help_text=L("Kode program."))
     title = serializers.CharField(help_text=L("Judul program."))
+
+
+class EvaluationReactionDoc(serializers.Serializer):
+    survey_open = serializers.BooleanField(help_text=L("Survei angkatan sudah dibuka."))
+    invited = serializers.IntegerField(
+        help_text=L("Peserta yang diundang: selesai, atau hadir lalu tidak lulus/tidak memenuhi.")
+    )
+    responses = serializers.IntegerField(help_text=L("Jawaban survei yang masuk."))
+    response_rate = serializers.FloatField(
+        allow_null=True, help_text=L("Jawaban ÷ peserta diundang × 100, 1 desimal.")
+    )
+    mean = serializers.FloatField(
+        allow_null=True, help_text=L("Rata-rata semua butir skala 1–5, 2 desimal.")
+    )
+    relevance_mean = serializers.FloatField(
+        allow_null=True, help_text=L("Rata-rata butir relevansi (1–5), 2 desimal.")
+    )
+    relevance_answers = serializers.IntegerField(help_text=L("Jumlah jawaban butir relevansi."))
+    relevance_flag = serializers.BooleanField(
+        help_text=L(
+            "Kurang relevan: rata-rata relevansi di bawah ambang wilayah dengan jumlah jawaban "
+            "minimal (bawaan 3,0 dan 10)."
+        )
+    )
+
+
+class EvaluationBehaviourDoc(serializers.Serializer):
+    assessments = serializers.IntegerField(help_text=L("Penilaian level 3 yang dibuat."))
+    submitted = serializers.IntegerField(help_text=L("Penilaian level 3 yang sudah diisi."))
+    mean = serializers.FloatField(
+        allow_null=True, help_text=L("Rata-rata penilaian yang diisi (1–5), 2 desimal.")
+    )
+    supervisor_mean = serializers.FloatField(
+        allow_null=True, help_text=L("Rata-rata penilaian atasan langsung (1–5), 2 desimal.")
+    )
 
 
 class EvaluationDoc(serializers.Serializer):
@@ -59,10 +99,32 @@ class EvaluationDoc(serializers.Serializer):
         allow_null=True,
         help_text=L("Rata-rata kenaikan post − pre (peserta dengan kedua nilai), 2 desimal."),
     )
+    reaction = EvaluationReactionDoc(help_text=L("Survei reaksi (level 1)."))
+    behaviour = EvaluationBehaviourDoc(help_text=L("Evaluasi pasca pelatihan (level 3)."))
 
 
 def _mean(expression, condition):
     return Cast(Round(Avg(expression, filter=condition), 2), FloatField())
+
+
+EVALUATION_COLUMNS = (
+    "ev_survey_open",
+    "ev_invited",
+    "ev_responses",
+    "ev_l1_mean",
+    "ev_relevance_mean",
+    "ev_relevance_answers",
+    "ev_threshold",
+    "ev_min_answers",
+    "ev_l3_total",
+    "ev_l3_submitted",
+    "ev_l3_mean",
+    "ev_l3_supervisor_mean",
+)
+
+
+def _r(value, places=2):
+    return None if value is None else round(float(value), places)
 
 
 class EvaluationBase(RegionResourceView):
@@ -83,6 +145,7 @@ class EvaluationBase(RegionResourceView):
         "pre_mean",
         "post_mean",
         "gain_mean",
+        *EVALUATION_COLUMNS,
     )
 
     def base_queryset(self):
@@ -103,6 +166,7 @@ class EvaluationBase(RegionResourceView):
             gain_mean=_mean(
                 F("enrolments__post_test_score") - F("enrolments__pre_test_score"), both
             ),
+            **offering_evaluation_columns(),
         )
 
     def build(self, rows):
@@ -121,6 +185,24 @@ class EvaluationBase(RegionResourceView):
                 "pre_test_mean": r[12],
                 "post_test_mean": r[13],
                 "gain_mean": r[14],
+                "reaction": {
+                    "survey_open": bool(r[15]),
+                    "invited": r[16],
+                    "responses": r[17],
+                    "response_rate": _r(r[17] * 100 / r[16], 1) if r[15] and r[16] else None,
+                    "mean": _r(r[18]),
+                    "relevance_mean": _r(r[19]),
+                    "relevance_answers": r[20],
+                    "relevance_flag": relevance_flagged(
+                        mean=_r(r[19]), answers=r[20], threshold=r[21], min_answers=r[22]
+                    ),
+                },
+                "behaviour": {
+                    "assessments": r[23],
+                    "submitted": r[24],
+                    "mean": _r(r[25]),
+                    "supervisor_mean": _r(r[26]),
+                },
             }
             for r in rows
         ]
@@ -168,8 +250,9 @@ class EvaluationListView(EvaluationBase):
                 "Jumlah peserta dan nilai pre/post-test per angkatan, urut posisi "
                 "sinkronisasi dengan cursor: setiap perubahan pendaftaran atau nilai "
                 "menampilkan ulang angkatannya. "
-                "Hasil survei reaksi (L1) dan evaluasi pasca pelatihan (L3) akan ditambahkan "
-                "sebagai isian baru pada bentuk yang sama."
+                "Termasuk survei reaksi (L1: jawaban, tingkat respons, rata-rata, relevansi dan "
+                "tanda kurang relevan) dan evaluasi pasca pelatihan (L3); jawaban survei atau "
+                "penilaian L3 yang tersimpan juga menampilkan ulang angkatannya."
             )
         ),
         parameters=openapi_parameters(EVALUATION_PARAMS),

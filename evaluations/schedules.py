@@ -21,6 +21,18 @@ DEFAULT_SCHEDULES = {
         "Membuat laporan bulanan (PDF) bulan sebelumnya untuk setiap wilayah aktif, "
         "menyimpannya, dan mengirimkannya sekali ke admin wilayah.",
     ),
+    "evaluations.tasks.evaluation_surveys": (
+        "Survei pasca pelatihan (level 1)",
+        {"crontab": {"minute": "20", "hour": "6-20"}},
+        "Membuka survei angkatan yang sudah selesai (undangan sekali per peserta) dan "
+        "mengingatkan peserta yang belum mengisi menjelang survei ditutup.",
+    ),
+    "evaluations.tasks.l3_assessments": (
+        "Evaluasi pasca pelatihan oleh atasan (level 3)",
+        {"crontab": {"minute": "40", "hour": "7"}},
+        "Membuat penilaian level 3 yang sudah jatuh tempo, memberi tahu atasan langsung "
+        "sekali, dan mengingatkan yang belum mengisi sekali seminggu.",
+    ),
     "evaluations.tasks.requeue_jobs": (
         "Antrekan ulang proses latar belakang yang tertunda",
         {"interval": (5, "minutes")},

@@ -12,13 +12,24 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from kompetensi.tasks import RegionTask
+from kompetensi.tasks import RegionTask, periodic_job_task
 from regions.models import Region
 
 from . import selectors
 from .services import jobs, reports
 
 logger = logging.getLogger(__name__)
+
+evaluation_surveys = periodic_job_task(
+    "evaluations.tasks.evaluation_surveys",
+    "surveys",
+    "Open the reaction surveys of batches that ended; remind before they close.",
+)
+l3_assessments = periodic_job_task(
+    "evaluations.tasks.l3_assessments",
+    "l3",
+    "Make post-training (L3) assessments due and remind supervisors weekly.",
+)
 
 REPORT_TIME_LIMIT = 10 * 60
 JOB_TIME_LIMIT = 20 * 60  # shorter than services.jobs.STALE_AFTER

@@ -72,11 +72,16 @@ def _start(request, form, *, kind: str, params: dict):
 
 
 def _started(request, job):
-    messages.success(
-        request,
-        _("%(job)s sedang diproses. Halaman ini menampilkan kemajuannya.")
-        % {"job": job_services.job_kind_label(job.kind)},
-    )
+    # A job may have finished already (tasks run in-process): say what is true now.
+    job.refresh_from_db(fields=["status"])
+    label = job_services.job_kind_label(job.kind)
+    if job.status == BackgroundJob.Status.DONE:
+        messages.success(request, _("%(job)s selesai.") % {"job": label})
+    elif job.status != BackgroundJob.Status.FAILED:
+        messages.info(
+            request,
+            _("%(job)s sedang diproses. Halaman ini menampilkan kemajuannya.") % {"job": label},
+        )
     return redirect("evaluations:job_detail", region_slug=request.region.slug, job_id=job.pk)
 
 

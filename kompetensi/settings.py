@@ -171,7 +171,11 @@ KOMPETENSI_LOGIN_GUARD = {
 ACCOUNT_FORMS = {
     "login": "regions.forms.LoginForm",
     "reset_password": "regions.forms.ResetPasswordForm",
+    "change_password": "regions.forms.ChangePasswordForm",
+    "reset_password_from_key": "regions.forms.ResetPasswordKeyForm",
 }
+# Subjects name the portal, not the host (templates/account/email/).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # The address of the client, for rate limits, the audit trail and the logs: the
 # `TRUSTED_PROXY_COUNT`-th address from the right of X-Forwarded-For (0: the TCP peer).
 KOMPETENSI_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -271,6 +275,11 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Embedded default only: eager tasks run in a thread, not in the request (scripts/dev.sh).
+KOMPETENSI_TASKS_IN_THREAD = env.bool("KOMPETENSI_TASKS_IN_THREAD", default=False)
+# Attendance of a session can be marked from this many minutes before it starts; unset
+# (the default): from the start of the session's day.
+KOMPETENSI_ATTENDANCE_OPENS_MINUTES = env.int("ATTENDANCE_OPENS_MINUTES", default=None)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -315,9 +324,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp): no inline script or style, nothing from another
-# origin. Report-only until every page is clean; CSP_ENFORCE=true is the one switch to
-# enforce it. Violations are posted to /csp-report/ and logged (kompetensi.security_views).
-CSP_ENFORCE = env.bool("CSP_ENFORCE", default=False)
+# origin. Enforced (the browser journeys fail on any violation); CSP_ENFORCE=false turns it
+# back to report-only. Violations are posted to /csp-report/ and logged
+# (kompetensi.security_views).
+CSP_ENFORCE = env.bool("CSP_ENFORCE", default=True)
 _CSP_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

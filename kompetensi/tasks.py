@@ -17,12 +17,13 @@ through the app registry, never imported.
 """
 
 import logging
+import threading
 from contextlib import contextmanager
 
 from celery import Task, current_app, shared_task
 from django.apps import apps
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connections, transaction
 from django_scopes import scope
 
 from .jobs import run_job
@@ -140,7 +141,26 @@ def _enqueue_on_commit(task, args, kwargs, *, run_here_if_broker_down: bool) -> 
             # Eager mode (no broker) runs the task here; its own failure is recorded by it.
             logger.exception("Queueing %s%r failed", name, args)
 
-    transaction.on_commit(send, robust=True)
+    transaction.on_commit(_in_background(send) if _tasks_in_thread() else send, robust=True)
+
+
+def _tasks_in_thread() -> bool:
+    """The embedded default (no broker, tasks eager) runs tasks in a thread of the web
+    process when `KOMPETENSI_TASKS_IN_THREAD` is set (scripts/dev.sh sets it), so a long task
+    never holds the request: the page answers at once and its progress bar tells the truth."""
+    return bool(getattr(settings, "KOMPETENSI_TASKS_IN_THREAD", False)) and bool(
+        getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)
+    )
+
+
+def _in_background(send):
+    def run() -> None:
+        try:
+            send()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    return lambda: threading.Thread(target=run, name="kompetensi-task", daemon=True).start()
 
 
 def periodic_job_task(name: str, job: str, doc: str):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_scopes import scopes_disabled
 
 from kompetensi.clientip import client_ip
@@ -21,6 +22,24 @@ logger = logging.getLogger(__name__)
 
 class AccountAdapter(DefaultAccountAdapter):
     """No open self-sign-up: admins create or import employees and invite them."""
+
+    # allauth's messages in the portal's terms: people sign in with NIP or email.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_password_mismatch": gettext_lazy(
+            "NIP/email atau kata sandi tidak sesuai. Periksa kembali, atau gunakan "
+            "“Lupa kata sandi?” untuk membuat kata sandi baru."
+        ),
+        "email_password_mismatch": gettext_lazy(
+            "NIP/email atau kata sandi tidak sesuai. Periksa kembali, atau gunakan "
+            "“Lupa kata sandi?” untuk membuat kata sandi baru."
+        ),
+        "account_inactive": gettext_lazy(
+            "Akun ini tidak aktif. Hubungi admin BKPSDM di wilayah Anda."
+        ),
+        "enter_current_password": gettext_lazy("Masukkan kata sandi Anda saat ini."),
+        "invalid_password_reset": gettext_lazy("Tautan atur ulang kata sandi tidak berlaku."),
+    }
 
     def is_open_for_signup(self, request):
         return False

@@ -1,6 +1,8 @@
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,12 @@ class LoginForm(AllauthLoginForm):
         field.widget.attrs.update(
             {"placeholder": _("18 digit NIP atau alamat email"), "autocomplete": "username"}
         )
+        # One term ("kata sandi"); the "Lupa kata sandi?" link sits under the form once.
+        self.fields["password"].label = _("Kata sandi")
+        self.fields["password"].help_text = ""
+        self.fields["password"].widget.attrs["placeholder"] = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Tetap masuk di perangkat ini")
 
     def clean_login(self):
         value = super().clean_login()
@@ -59,6 +67,11 @@ class ResetPasswordForm(AllauthResetPasswordForm):
     addresses are registered (issue 14, item 5).
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Email")
+        self.fields["email"].widget.attrs["placeholder"] = _("nama@instansi.go.id")
+
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         return get_adapter().clean_email(email)
@@ -70,3 +83,28 @@ class ResetPasswordForm(AllauthResetPasswordForm):
             "regions.tasks.send_password_reset", email=email, language=get_language() or "id"
         )
         return email
+
+
+def _label_new_password(form, *, current: bool = False) -> None:
+    """allauth's password forms in the portal's terms ("kata sandi", sentence case)."""
+    labels = {
+        "oldpassword": _("Kata sandi saat ini"),
+        "password1": _("Kata sandi baru"),
+        "password2": _("Ulangi kata sandi baru"),
+    }
+    for name, label in labels.items():
+        if name in form.fields:
+            form.fields[name].label = label
+            form.fields[name].widget.attrs["placeholder"] = ""
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label_new_password(self)
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label_new_password(self)

@@ -72,3 +72,10 @@ def test_a_database_outage_is_a_503_with_retry_after(failing_urls):
     assert response["Retry-After"].isdigit()
     assert "Layanan sementara tidak tersedia" in html
     assert "Connection refused" not in html
+
+
+def test_the_unread_count_sits_outside_the_collapsed_phone_menu(employee, login):
+    html = login(employee).get(reverse("region:home", args=[employee.region.slug])).content.decode()
+    bell = html.index(reverse("notifications:bell", args=[employee.region.slug]))
+    collapsed_menu = html.index('id="mainNav"')
+    assert bell < collapsed_menu  # before the menu that a phone folds away

@@ -1,6 +1,7 @@
 """Integration: the Celery helpers of kompetensi.tasks (region-scoped tasks, queue on commit)."""
 
 import logging
+import threading
 
 import pytest
 from celery import shared_task
@@ -61,3 +62,28 @@ def test_enqueue_on_commit_never_raises_when_the_broker_is_down(
         enqueue_on_commit(region_probe, region.pk, "hilang")
     assert calls == []
     assert "Broker unavailable" in caplog.text and "tests.region_probe" in caplog.text
+
+
+release = threading.Event()
+finished = threading.Event()
+
+
+@shared_task(name="tests.slow_probe", ignore_result=True)
+def slow_probe():
+    release.wait(10)
+    finished.set()
+
+
+def test_the_embedded_default_runs_tasks_beside_the_request_not_in_it(
+    settings, django_capture_on_commit_callbacks
+):
+    """dev.sh: a long task must not hold the page that started it (issue 16 item 9)."""
+    settings.KOMPETENSI_TASKS_IN_THREAD = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    release.clear()
+    finished.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_on_commit("tests.slow_probe")
+    assert not finished.is_set()  # the caller went on while the task waits
+    release.set()
+    assert finished.wait(10)

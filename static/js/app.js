@@ -80,3 +80,33 @@ document.querySelectorAll("[data-seat-group]").forEach((group) => {
   form.addEventListener("change", update);
   update();
 });
+
+// Copy buttons: data-copy="<selector>" copies that element's value (or text) to the clipboard
+// and says so on the button for two seconds.
+document.querySelectorAll("[data-copy]").forEach((button) => {
+  const label = button.querySelector("[data-copy-label]") || button;
+  const original = label.textContent;
+  button.addEventListener("click", async () => {
+    const source = document.querySelector(button.dataset.copy);
+    if (!source) return;
+    const text = "value" in source ? source.value : source.textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (error) {
+      if (source.select) source.select();
+      return;
+    }
+    label.textContent = button.dataset.copied || original;
+    setTimeout(() => { label.textContent = original; }, 2000);
+  });
+});
+
+// A table that scrolls sideways (a phone) can be scrolled with the keyboard too.
+const focusScrollable = () => {
+  document.querySelectorAll(".table-responsive").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
+    else box.removeAttribute("tabindex");
+  });
+};
+focusScrollable();
+window.addEventListener("resize", focusScrollable);

@@ -349,3 +349,72 @@ def test_schema_and_docs_are_served_locally(client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower()
+
+
+def test_evaluation_summary_carries_l1_and_l3(api, region):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_scopes import scope
+
+    from evaluations.models import L3Assessment, Survey, SurveyItem
+    from evaluations.selectors.kirkpatrick import survey_questions
+    from evaluations.services import surveys
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        offering = OfferingFactory(
+            region=region,
+            start_date=today - dt.timedelta(days=5),
+            end_date=today - dt.timedelta(days=3),
+            enrolment_opens=today - dt.timedelta(days=20),
+            enrolment_closes=today - dt.timedelta(days=6),
+            status="completed",
+        )
+        people = [
+            EnrolmentFactory(region=region, offering=offering, status="completed")
+            for _ in range(10)
+        ]
+        EnrolmentFactory(region=region, offering=offering, status="cancelled")
+    with scope(region=region):
+        surveys.survey_open(offering=offering)
+        survey = Survey.objects.get(offering=offering)
+        for e in people:
+            data = {}
+            for q in survey_questions(survey=survey, offering=offering):
+                if q.item.kind == SurveyItem.Kind.LIKERT:
+                    data[q.field] = "2" if q.item.is_relevance else "4"
+                elif q.item.kind == SurveyItem.Kind.CHOICE:
+                    data[q.field] = q.item.choices[0]
+            surveys.survey_response_save(offering=offering, employee=e.employee, data=data)
+        L3Assessment.objects.create(
+            region=region,
+            enrolment=people[0],
+            offering=offering,
+            role="supervisor",
+            available_on=today,
+            due_on=today,
+            q_apply=4,
+            q_quality=3,
+            q_share=5,
+            q_initiative=4,
+            submitted_at=timezone.now(),
+        )
+    row = api.get(f"/api/v1/evaluations/{offering.pk}/").json()
+    assert row["reaction"] == {
+        "survey_open": True,
+        "invited": 10,
+        "responses": 10,
+        "response_rate": 100.0,
+        "mean": row["reaction"]["mean"],
+        "relevance_mean": 2.0,
+        "relevance_answers": 10,
+        "relevance_flag": True,
+    }
+    assert 3.5 < row["reaction"]["mean"] < 4.0  # the relevance item pulls the 4s down
+    assert row["behaviour"] == {
+        "assessments": 1,
+        "submitted": 1,
+        "mean": 4.0,
+        "supervisor_mean": 4.0,
+    }

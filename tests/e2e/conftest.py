@@ -16,6 +16,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect, sync_playwright
 
+from .a11y import PageChecks
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,7 +31,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 780}  # a common low-end Android phone
 TIMEOUT_MS = 15_000
 
 expect.set_options(timeout=TIMEOUT_MS)
@@ -74,6 +76,7 @@ def browser(django_db_setup):
 def new_page(browser, live_server, request):
     """Open a page in a fresh context: `new_page()` for desktop, `new_page(viewport=PHONE)`."""
     contexts = []
+    checks = PageChecks()
 
     def _new_page(*, viewport=None, is_mobile=False) -> Page:
         context = browser.new_context(
@@ -85,10 +88,15 @@ def new_page(browser, live_server, request):
             has_touch=is_mobile,
         )
         context.set_default_timeout(TIMEOUT_MS)
+        checks.install(context)
         contexts.append(context)
         return context.new_page()
 
     yield _new_page
+
+    for context in contexts:
+        for open_page in context.pages:
+            checks.check_now(open_page)
 
     failed = any(
         getattr(getattr(request.node, f"rep_{when}", None), "failed", False)
@@ -107,6 +115,13 @@ def new_page(browser, live_server, request):
                 else:
                     print(f"screenshot of the failure: {path}")
         context.close()
+    problems = checks.problems()
+    if problems and not failed:
+        pytest.fail(
+            "Accessibility (axe-core, serious/critical) or Content-Security-Policy problems on "
+            "the pages visited:\n" + "\n".join(problems),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -137,7 +137,7 @@ def sideways_culprits(page: Page) -> list[str]:
 
 
 def review_shots(page: Page, name: str, overflows: dict | None = None) -> None:
-    """Full-page screenshots of the current page at desktop (1366x800) and phone (390x844)
+    """Full-page screenshots of the current page at desktop (1366x800) and phone (360x780)
     widths into test-artifacts/screenshots/, for a person to look at. When `overflows` is
     given, a page that scrolls sideways on the phone is noted in it (name → pixels and the elements that stick out)."""
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -115,5 +115,5 @@ def test_external_record_with_pdf_is_verified_and_counts(new_page, people, tmp_p
     review_shots(me, "asn-jp-after-verification", phone_overflow)
 
     assert not phone_overflow, (
-        f"pages that scroll sideways on a 390px phone (the journey itself passed): {phone_overflow}"
+        f"pages that scroll sideways on a 360px phone (the journey itself passed): {phone_overflow}"
     )

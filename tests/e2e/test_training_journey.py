@@ -333,5 +333,5 @@ def test_programme_from_draft_to_jp_in_each_participants_year(new_page, people):
     expect(staff[first].locator("table tbody tr").filter(has_text=TITLE)).to_have_count(0)
 
     assert not phone_overflow, (
-        f"pages that scroll sideways on a 390px phone (the journey itself passed): {phone_overflow}"
+        f"pages that scroll sideways on a 360px phone (the journey itself passed): {phone_overflow}"
     )

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from evaluations import jobs as evaluation_jobs
 from kompetensi.jobs import register_job, registered_jobs
 from regions import audit
 from regions import schedules as regions_schedules
@@ -28,6 +29,8 @@ def test_each_app_registers_its_jobs_and_the_sweep_runs_last():
         "jp-alerts": training_jobs.jp_target_alerts,
         "audit-purge": audit.audit_purge,
         "certificates": training_jobs.certificate_runs,
+        "surveys": evaluation_jobs.survey_job,
+        "l3": evaluation_jobs.l3_job,
         "sweep": sweep_deliveries,
     }
     register_job("sweep", sweep_deliveries, order=100)  # again: harmless
@@ -46,6 +49,8 @@ def test_run_jobs_all_runs_them_in_order(region):
         "window-closing",
         "jp-alerts",
         "certificates",
+        "surveys",
+        "l3",
         "audit-purge",
         "sweep",
     ]

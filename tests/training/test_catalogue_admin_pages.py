@@ -595,3 +595,34 @@ def test_national_viewer_browses_the_catalogue_without_enrol_buttons(region, log
     assert page.status_code == 200
     assert reverse("training:offering_enrol", args=[region.slug, offering.pk]) not in _body(page)
     assert client.get(url("program_list", region)).status_code == 403
+
+
+# --- One flow: publish, add a batch, open it (issue 16 item 11) ---------------------------------
+
+
+def test_publish_then_add_a_batch_and_open_it_in_two_screens(client, region, admin):
+    with scope(region=region):
+        program = ProgramFactory(region=region, status=Program.Status.DRAFT)
+    client.force_login(admin.user)
+    publish = reverse("training:program_publish", args=[region.slug, program.pk])
+    assert "Terbitkan lalu tambah angkatan" in _body(client.get(publish))
+    response = client.post(publish, {"then": "second"})
+    create = reverse("training:offering_create", args=[region.slug, program.pk])
+    assert response.status_code == 302 and response["Location"] == create
+    assert "Simpan dan buka pendaftaran" in _body(client.get(create))
+    response = client.post(create, _offering_post(then="open"), follow=True)
+    assert "ditambahkan dan pendaftarannya dibuka" in _body(response)
+    with scope(region=region):
+        assert Offering.objects.get(program=program).status == Offering.Status.OPEN
+
+
+def test_save_and_open_is_all_or_nothing(client, region, admin):
+    with scope(region=region):
+        program = ProgramFactory(region=region, status=Program.Status.DRAFT)
+    client.force_login(admin.user)
+    create = reverse("training:offering_create", args=[region.slug, program.pk])
+    response = client.post(create, _offering_post(then="open"))
+    assert response.status_code == 200
+    assert "Angkatan hanya dapat dibuka bila programnya sudah terbit" in _body(response)
+    with scope(region=region):
+        assert not Offering.objects.filter(program=program).exists()  # nothing half-written

@@ -346,6 +346,8 @@ def test_scorm_content_is_served_with_restrictive_headers_and_commits(
     assert page.status_code == 200
     assert page["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'self'" in page["Content-Security-Policy"]
+    assert "'unsafe-inline'" in page["Content-Security-Policy"]  # the package's own policy
+    assert "Content-Security-Policy-Report-Only" not in page.headers
     assert (
         client.get(url("lesson_scorm", region, lesson.pk, "../../settings.py")).status_code == 404
     )

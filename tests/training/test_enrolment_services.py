@@ -483,6 +483,9 @@ def test_the_attendance_grid_takes_the_same_queries_at_any_size(
     services.enrolment_bulk_create(
         offering=offering, employees=make_employees(region, size), actor=admin.user
     )
+    # The session is under way (attendance opens on the session's day).
+    session.starts_at = timezone.now() - dt.timedelta(hours=1)
+    session.save(update_fields=["starts_at"])
     ids = list(Enrolment.objects.values_list("id", flat=True))
     with django_assert_num_queries(6):
         completion.attendance_save(session=session, present_ids=ids[::2], actor=admin.user)

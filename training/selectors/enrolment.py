@@ -185,10 +185,33 @@ PARTICIPANT_ORDER = (*Enrolment.SEAT_STATUSES, *Enrolment.WAITING_STATUSES, S.RE
 
 
 def offering_participants(*, offering: Offering, status: str = "") -> QuerySet[Enrolment]:
+    """The batch's enrolments, with `live_present` and `live_held`: sessions attended and
+    sessions held so far (started, not cancelled) — the live attendance rate of a running
+    batch, counted in SQL (completion stores the final rate in `attendance_rate`)."""
+    held = (
+        Session.objects.filter(offering_id=OuterRef("offering_id"), starts_at__lte=timezone.now())
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by()
+        .values("offering_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    present = (
+        Attendance.objects.filter(enrolment_id=OuterRef("pk"), present=True)
+        .exclude(session__status=Session.Status.CANCELLED)
+        .order_by()
+        .values("enrolment_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     qs = (
         Enrolment.objects.filter(offering_id=offering.pk)
         .select_related("employee", "employee__unit", "reserved_unit")
-        .annotate(waitlist_position=_waitlist_position())
+        .annotate(
+            waitlist_position=_waitlist_position(),
+            live_held=Coalesce(Subquery(held), 0),
+            live_present=Coalesce(Subquery(present), 0),
+        )
     )
     if status:
         qs = qs.filter(status=status)

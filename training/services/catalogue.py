@@ -383,6 +383,14 @@ def offering_open(*, offering: Offering, actor=None) -> Offering:
 
 
 @transaction.atomic
+def offering_create_and_open(*, program: Program, actor=None, **fields) -> Offering:
+    """Add a batch and open its enrolment in one step (all or nothing): the admin's
+    "publish and open a batch" flow."""
+    offering = offering_create(program=program, actor=actor, **fields)
+    return offering_open(offering=offering, actor=actor)
+
+
+@transaction.atomic
 def offering_start(*, offering: Offering, actor=None) -> Offering:
     """Open → running: the batch has begun."""
     return _offering_transition(

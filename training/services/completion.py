@@ -22,8 +22,10 @@ Completing a batch stays a constant number of queries whatever the number of par
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -47,6 +49,20 @@ S = Enrolment.Status
 FINISHED_REASON = "angkatan selesai"
 
 
+def attendance_opens_at(session: Session) -> dt.datetime:
+    """From when a session's attendance may be marked: `KOMPETENSI_ATTENDANCE_OPENS_MINUTES`
+    before it starts, or (unset, the default) from the start of the session's day."""
+    minutes = getattr(settings, "KOMPETENSI_ATTENDANCE_OPENS_MINUTES", None)
+    if minutes is not None:
+        return session.starts_at - dt.timedelta(minutes=int(minutes))
+    local = timezone.localtime(session.starts_at)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def attendance_is_open(session: Session, *, now=None) -> bool:
+    return (now or timezone.now()) >= attendance_opens_at(session)
+
+
 @transaction.atomic
 def attendance_save(*, session: Session, present_ids, actor) -> int:
     """Mark who attended `session`: every confirmed participant gets a row (present or not),
@@ -56,6 +72,12 @@ def attendance_save(*, session: Session, present_ids, actor) -> int:
     session = Session.objects.get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("Sesi ini dibatalkan; kehadiran tidak dicatat."), code="cancelled")
+    if not attendance_is_open(session):
+        raise ValidationError(
+            _("Kehadiran sesi ini baru dapat dicatat mulai %(when)s.")
+            % {"when": timezone.localtime(attendance_opens_at(session)).strftime("%d-%m-%Y %H:%M")},
+            code="too_early",
+        )
     if offering.is_closed:
         raise ValidationError(
             _("Angkatan ini sudah %(status)s; kehadiran tidak dapat diubah lagi.")

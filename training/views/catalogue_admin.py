@@ -31,6 +31,7 @@ from training.forms.catalogue import (
     program_filters,
 )
 from training.models import Offering, OfferingUnitQuota, Program, Session
+from training.panels import render_panels
 from training.selectors import catalogue as selectors
 from training.selectors.history import history_for
 from training.services import catalogue as services
@@ -86,7 +87,17 @@ def offering_detail_url(offering) -> str:
     )
 
 
-def _confirm(request, *, title, text, button, back_url, warning="", button_class="btn-primary"):
+def _confirm(
+    request,
+    *,
+    title,
+    text,
+    button,
+    back_url,
+    warning="",
+    button_class="btn-primary",
+    second_button="",
+):
     return render(
         request,
         "training/catalogue/admin/confirm.html",
@@ -96,6 +107,7 @@ def _confirm(request, *, title, text, button, back_url, warning="", button_class
             "warning": warning,
             "button": button,
             "button_class": button_class,
+            "second_button": second_button,
             "back_url": back_url,
             "form": StatusChangeForm(),
         },
@@ -171,6 +183,7 @@ def program_detail(request, region_slug, pk):
             "missing": programmes.program_missing_for_publication(program=program),
             "position_types": position_type_labels(program),
             "history": history_for(subject=program),
+            "panels": render_panels("program_detail", request=request, obj=program),
         },
     )
 
@@ -210,13 +223,19 @@ def program_publish(request, region_slug, pk):
                 "dibuka untuk pendaftaran."
             ),
             button=_("Terbitkan"),
+            second_button=_("Terbitkan lalu tambah angkatan"),
             back_url=program_detail_url(program),
         )
+    then_batch = request.POST.get("then") == "second"
     return _run_action(
         request,
         lambda: programmes.program_publish(program=program, actor=request.user),
         success=_("Program %(title)s telah terbit.") % {"title": program.title},
-        on_done=lambda: _program_url(program),
+        on_done=lambda: (
+            redirect("training:offering_create", region_slug=region_slug, pk=program.pk)
+            if then_batch
+            else _program_url(program)
+        ),
     )
 
 
@@ -281,17 +300,18 @@ def offering_create(request, region_slug, pk):
         initial={"name": _next_batch_name(program), "venue": ""},
     )
     if request.method == "POST" and form.is_valid():
+        and_open = request.POST.get("then") == "open"
+        create = services.offering_create_and_open if and_open else services.offering_create
         try:
-            offering = services.offering_create(
-                program=program, actor=request.user, **form.cleaned_data
-            )
+            offering = create(program=program, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(name)s ditambahkan dengan status direncanakan.") % {"name": offering.name},
-            )
+            if and_open:
+                message = _("%(name)s ditambahkan dan pendaftarannya dibuka.")
+            else:
+                message = _("%(name)s ditambahkan dengan status direncanakan.")
+            messages.success(request, message % {"name": offering.name})
             return _offering_url(offering)
     return render(
         request,
@@ -314,6 +334,7 @@ def _offering_detail(request, offering_pk, *, quota_form=None, status=200):
             "quotas": selectors.offering_unit_quotas(offering=offering),
             "quota_form": quota_form or UnitQuotaForm(region=request.region),
             "history": history_for(subject=offering),
+            "panels": render_panels("offering_detail", request=request, obj=offering),
         },
         status=status,
     )

@@ -14,6 +14,7 @@ from django_scopes import scopes_disabled
 from kompetensi.forms import apply_validation_error
 from kompetensi.ratelimit import client_ip, rate_limited
 from regions.permissions import region_admin_required, region_employee_required
+from training.certificate_gates import certificate_blocked
 from training.forms.courses import CertificateSettingsForm, ReasonForm, VerifyForm
 from training.models import Certificate, CertificateRun, Offering
 from training.selectors.certificates import (
@@ -63,6 +64,11 @@ def my_certificate_download(request, region_slug, certificate_id):
     )
     if not certificate.is_valid:
         raise Http404(_("Sertifikat ini sudah dicabut."))
+    blocked = certificate_blocked(certificate=certificate, request=request)
+    if blocked is not None:
+        message, url = blocked
+        messages.warning(request, message)
+        return redirect(url)
     return _pdf_response(certificate)
 
 

@@ -299,7 +299,11 @@ def session_attendance(request, region_slug, session_id):
             "neighbours": selectors.session_neighbours(session=session),
             "rows": rows,
             "present_count": sum(1 for r in rows if r.present),
-            "editable": session.status != Session.Status.CANCELLED and not offering.is_closed,
+            "editable": session.status != Session.Status.CANCELLED
+            and not offering.is_closed
+            and completion.attendance_is_open(session),
+            "opens_at": completion.attendance_opens_at(session),
+            "not_open_yet": not completion.attendance_is_open(session),
             "badges": selectors.STATUS_BADGES,
         },
     )

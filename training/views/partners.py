@@ -25,6 +25,7 @@ from kompetensi.views import (
 from regions.permissions import region_admin_required
 from training.forms.partners import ProviderForm, SpeakerForm
 from training.models import Provider, Speaker
+from training.panels import render_panels
 from training.selectors import partners as selectors
 from training.services import partners as services
 
@@ -173,6 +174,7 @@ def speaker_list(request, region_slug):
             "status": status,
             "providers": selectors.provider_choices(region=request.region),
             "query": query_without_page(request),
+            "panels": render_panels("speaker_list", request=request),
         },
     )
 

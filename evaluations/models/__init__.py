@@ -1,4 +1,5 @@
-"""Reports and background jobs (evaluation models join them later)."""
+"""Reports and background jobs; the post-training evaluation models (Kirkpatrick levels 1–4)
+live in `evaluations.models.kirkpatrick` and are re-exported here."""
 
 from django.conf import settings
 from django.db import models
@@ -83,3 +84,36 @@ class RegionReport(models.Model):
 
     def __str__(self):
         return f"{self.region_id} {self.kind} {self.period:%Y-%m}"
+
+
+from .kirkpatrick import (  # noqa: E402
+    L3_FIELDS,
+    L3_ITEMS,
+    EvaluationSettings,
+    L3Assessment,
+    OutcomeIndicator,
+    OutcomeMeasurement,
+    ProgrammeEvaluation,
+    Survey,
+    SurveyAnswer,
+    SurveyItem,
+    SurveyResponse,
+    SurveyTemplate,
+)
+
+__all__ = [
+    "L3_FIELDS",
+    "L3_ITEMS",
+    "BackgroundJob",
+    "EvaluationSettings",
+    "L3Assessment",
+    "OutcomeIndicator",
+    "OutcomeMeasurement",
+    "ProgrammeEvaluation",
+    "RegionReport",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyItem",
+    "SurveyResponse",
+    "SurveyTemplate",
+]

@@ -36,7 +36,8 @@ from training.models import Enrolment, Offering
 from training.seats import reserved_seats, seats_taken_count
 from training.selectors.records import verified_jp_by_employee
 
-from .models import BackgroundJob, RegionReport
+from ..models import BackgroundJob, RegionReport
+from .kirkpatrick import offering_relevance_columns, relevance_flagged
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -302,6 +303,8 @@ class OfferingStats:
     gain_mean: Decimal | None
     flags: tuple[str, ...] = field(default=())
     reserved_seats: int = 0  # on top of `seats`, for units (training.seats)
+    relevance_mean: Decimal | None = None
+    relevance_flagged: bool = False  # the "kurang relevan" rule (evaluations.selectors.kirkpatrick)
 
     @property
     def seats_total(self) -> int:
@@ -329,6 +332,7 @@ FLAG_LABELS = {
     "low_fill": _("Kursi terisi kurang dari 50%"),
     "no_show": _("Peserta tidak hadir lebih dari 20%"),
     "negative_gain": _("Rata-rata post-test lebih rendah dari pre-test"),
+    "not_relevant": _("Kurang relevan menurut peserta"),
 }
 
 
@@ -340,16 +344,19 @@ def _flags(stats: OfferingStats) -> tuple[str, ...]:
         flags.append("no_show")
     if stats.gain_mean is not None and stats.gain_mean < 0:
         flags.append("negative_gain")
+    if stats.relevance_flagged:
+        flags.append("not_relevant")
     return tuple(flags)
 
 
 def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
-    """Each offering of the period with its seat, completion and test-score aggregates (one
-    grouped query), and the flags raised by those figures."""
+    """Each offering of the period with its seat, completion, test-score and relevance
+    aggregates (one grouped query; relevance from correlated subqueries), and the flags raised
+    by those figures."""
     both = Q(enrolments__pre_test_score__isnull=False, enrolments__post_test_score__isnull=False)
     rows = (
         period_offerings(region=region, period=period)
-        .annotate(reserved_seats=reserved_seats())
+        .annotate(reserved_seats=reserved_seats(), **offering_relevance_columns())
         .order_by()
         .values(
             "id",
@@ -361,6 +368,10 @@ def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
             "end_date",
             "seats",
             "reserved_seats",
+            "ev_relevance_mean",
+            "ev_relevance_answers",
+            "ev_threshold",
+            "ev_min_answers",
         )
         .annotate(
             seated=seats_taken_count("enrolments"),
@@ -396,6 +407,13 @@ def report_offerings(*, region: Region, period: dt.date) -> list[OfferingStats]:
             pre_mean=_round(row["pre_mean"]),
             post_mean=_round(row["post_mean"]),
             gain_mean=_round(row["gain_mean"]),
+            relevance_mean=_round(row["ev_relevance_mean"]),
+            relevance_flagged=relevance_flagged(
+                mean=_round(row["ev_relevance_mean"]),
+                answers=row["ev_relevance_answers"],
+                threshold=row["ev_threshold"],
+                min_answers=row["ev_min_answers"],
+            ),
         )
         offerings.append(OfferingStats(**{**stats.__dict__, "flags": _flags(stats)}))
     return offerings
