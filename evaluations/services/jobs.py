@@ -416,6 +416,9 @@ def _run_employee_import(*, job: BackgroundJob, region: Region, progress: Progre
                 filename=job.params.get("filename") or upload,
                 progress=progress.report_outside_transaction,
             )
+        # The last figures on this connection too (the side one cannot see a job row that is
+        # not committed yet, e.g. inside a test's transaction).
+        BackgroundJob.objects.filter(pk=job.pk).update(total=progress.total, done=progress.done)
     finally:
         progress.close()
         if upload:
