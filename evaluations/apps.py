@@ -11,12 +11,14 @@ class EvaluationsConfig(AppConfig):
         from kompetensi.jobs import register_job
         from regions.demo_loaders import DemoLoader, register_demo_loader
         from regions.home import HomeSection, register_home_section
+        from regions.imports import register_background_import
         from regions.notifications import register_kinds
         from training.certificate_gates import register_certificate_gate
         from training.panels import register_panel
 
         from . import jobs, notifications, panels, sync
         from .schedules import create_default_schedules
+        from .services.jobs import employee_import_background_url
 
         register_kinds(*notifications.KINDS)
         register_job("surveys", jobs.survey_job, order=50)
@@ -37,6 +39,8 @@ class EvaluationsConfig(AppConfig):
         register_demo_loader(
             DemoLoader(label="evaluation", load="evaluations.demo.load_evaluation_demo")
         )
+        # Large employee files go from the upload page to the background import.
+        register_background_import(employee_import_background_url)
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="evaluations_default_schedules"
         )

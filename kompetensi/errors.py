@@ -11,7 +11,7 @@ from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as django_server_error
 
-RETRY_AFTER_SECONDS = 30
+RETRY_AFTER_SECONDS = 30  # the same in kompetensi.api.errors
 UNAVAILABLE = (OperationalError, InterfaceError)
 
 
@@ -25,7 +25,12 @@ def unavailable(request=None):
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
-    """handler500: 503 when the database is down (the exception being handled), else 500."""
+    """handler500: 503 when the database is down (the exception being handled), else 500.
+    Under /api/ the 503 is the API's JSON error `service_unavailable`."""
     if isinstance(sys.exc_info()[1], UNAVAILABLE):
+        if request is not None and request.path_info.startswith("/api/"):
+            from kompetensi.api.errors import service_unavailable_response
+
+            return service_unavailable_response()
         return unavailable(request)
     return django_server_error(request, template_name)

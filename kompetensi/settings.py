@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz first: before the HTTPS redirect and the host check (kompetensi/health.py).
+    "kompetensi.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kompetensi.clientip.ClientIpMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -105,6 +107,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica (kompetensi/replica.py): reads that may lag use it explicitly, never silently.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kompetensi.replica.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "regions.User"
@@ -246,9 +254,21 @@ CACHE_URL = env.str("CACHE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
 if CACHE_URL:
     CACHES = {"default": env.cache_url("CACHE_URL")}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        CACHES["default"]["BACKEND"] = "kompetensi.cache.ResilientRedisCache"
 elif REDIS_URL:
+    # A Redis outage degrades to a per-process local cache (kompetensi/cache.py), never a 500.
+    REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "kompetensi.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "RETRY_SECONDS": env.float("REDIS_RETRY_SECONDS", default=5.0),
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -400,6 +420,10 @@ KOMPETENSI_JP_ALERT_FROM_MONTH = env.int("KOMPETENSI_JP_ALERT_FROM_MONTH", defau
 # Audit trail retention (days; docs/security.md). Five years by default.
 KOMPETENSI_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
 KOMPETENSI_EVIDENCE_MAX_BYTES = env.int("KOMPETENSI_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# Employee import (regions/imports.py): most rows a file may hold, and the size above which the
+# upload page hands the file to the background import (progress bar, per-row error report).
+KOMPETENSI_IMPORT_MAX_ROWS = env.int("KOMPETENSI_IMPORT_MAX_ROWS", default=20_000)
+KOMPETENSI_IMPORT_SYNC_MAX_BYTES = env.int("KOMPETENSI_IMPORT_SYNC_MAX_BYTES", default=100 * 1024)
 # Online courses (training.lesson_files): the largest uploads, and a SCORM package's limits
 # (its zip and its unpacked size, and its number of files).
 KOMPETENSI_VIDEO_MAX_BYTES = env.int("KOMPETENSI_VIDEO_MAX_BYTES", default=300 * 1024 * 1024)

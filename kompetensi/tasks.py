@@ -8,6 +8,8 @@
   commits; a broker outage is logged, never raised (each app's sweep queues the work again).
   `task` may be the registered task name, so a service can queue a task without importing
   the module that defines it (tasks import services, never the other way round).
+- `enqueue_or_run_on_commit(...)`: the same, but the task runs in-process when the broker is
+  unreachable (for small work no sweep finds again, such as a password-reset e-mail).
 - `periodic_job_task(name, job)`: the beat task of a periodic job of `kompetensi.jobs`.
 
 The tenant model is `settings.KOMPETENSI_TENANT_MODEL` (default `"regions.Region"`), resolved
@@ -111,13 +113,30 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Queue `task` (a task or its registered name) with these arguments once the current
     transaction commits (at once outside a transaction). Never raises: a broker outage or a
     failing eager run is logged, and the work stays where the app's sweep finds it."""
+    _enqueue_on_commit(task, args, kwargs, run_here_if_broker_down=False)
+
+
+def enqueue_or_run_on_commit(task, *args, **kwargs) -> None:
+    """`enqueue_on_commit` for small work that no sweep finds again (a password-reset e-mail):
+    when the broker is unreachable the task runs here, in the request, instead of being lost."""
+    _enqueue_on_commit(task, args, kwargs, run_here_if_broker_down=True)
+
+
+def _enqueue_on_commit(task, args, kwargs, *, run_here_if_broker_down: bool) -> None:
     name = task if isinstance(task, str) else task.name
 
     def send() -> None:
         try:
             resolve_task(task).apply_async(args=args, kwargs=kwargs)
         except broker_errors() as exc:
-            logger.warning("Broker unavailable (%s); %s%r not queued.", exc, name, args)
+            if not run_here_if_broker_down:
+                logger.warning("Broker unavailable (%s); %s%r not queued.", exc, name, args)
+                return
+            logger.warning("Broker unavailable (%s); %s runs in this process.", exc, name)
+            try:
+                resolve_task(task).run(*args, **kwargs)
+            except Exception:
+                logger.exception("Running %s%r in process failed", name, args)
         except Exception:
             # Eager mode (no broker) runs the task here; its own failure is recorded by it.
             logger.exception("Queueing %s%r failed", name, args)

@@ -12,10 +12,11 @@ Row numbers are those a spreadsheet shows: the header is row 1, the first employ
 import csv
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -30,6 +31,36 @@ from . import nip as nip_rules
 from .models import Employee, FunctionalLevel, Golongan, PositionType, Region, Unit
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Row cap (setting KOMPETENSI_IMPORT_MAX_ROWS) and the size above which the upload page hands
+# the file to the background import (KOMPETENSI_IMPORT_SYNC_MAX_BYTES): a request never parses
+# and writes thousands of rows while a gunicorn worker waits.
+DEFAULT_MAX_ROWS = 20_000
+DEFAULT_SYNC_MAX_BYTES = 100 * 1024
+PROGRESS_EVERY = 100  # rows written between two progress reports
+
+
+def sync_max_bytes() -> int:
+    """Files larger than this are imported in the background (`KOMPETENSI_IMPORT_SYNC_MAX_BYTES`)."""
+    return int(getattr(settings, "KOMPETENSI_IMPORT_SYNC_MAX_BYTES", DEFAULT_SYNC_MAX_BYTES))
+
+
+# The background import, registered by the app that runs background jobs (evaluations, in its
+# AppConfig.ready()): `start(region=, user=, file=)` returns the URL of the job's progress page.
+_background_start: Callable[..., str] | None = None
+
+
+def register_background_import(start: Callable[..., str]) -> None:
+    global _background_start
+    _background_start = start
+
+
+def background_import_start(*, region: Region, user, file) -> str | None:
+    """Hand a large upload to the background import; its progress page URL, or None when no
+    background import is registered (the caller imports in the request)."""
+    if _background_start is None:
+        return None
+    return _background_start(region=region, user=user, file=file)
+
 
 # Column name → what it holds (shown on the import page and in the XLSX template).
 COLUMNS: dict[str, str] = {
@@ -206,12 +237,13 @@ def _decode_csv(content: bytes) -> str:
         ) from None
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    """The CSV's rows, one at a time."""
     text = _decode_csv(content)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as exc:
         raise ImportFileError(
             _("Berkas CSV tidak dapat dibaca: %(error)s.") % {"error": exc}
@@ -226,7 +258,9 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
+def _xlsx_rows(content: bytes) -> Iterator[list]:
+    """The first sheet's rows, one at a time: openpyxl's read-only mode streams the sheet's
+    XML, so memory stays flat however many rows (or formatted empty rows) it holds."""
     from openpyxl import load_workbook
 
     try:
@@ -240,7 +274,8 @@ def _xlsx_rows(content: bytes) -> list[list]:
             raise ImportFileError(_("Berkas Excel tidak memiliki lembar kerja."))
         sheet = workbook.worksheets[0]
         # Cells are kept raw here: a number in the NIP column is reported, not silently cast.
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
     finally:
         workbook.close()
 
@@ -249,14 +284,29 @@ def _normalise_header(value) -> str:
     return "_".join(_cell_text(value).lower().replace("-", " ").replace("/", " ").split())
 
 
+def max_rows() -> int:
+    """The most employee rows one file may hold (`KOMPETENSI_IMPORT_MAX_ROWS`)."""
+    return int(getattr(settings, "KOMPETENSI_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
 def _table(kind: str, content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
-    """The header and the non-empty rows with their spreadsheet row numbers."""
+    """The header and the non-empty rows with their spreadsheet row numbers. Reading stops as
+    soon as the file holds more rows than the cap (a clear message, not a worker timeout)."""
     raw = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
-    numbered = [
-        (number, row)
-        for number, row in enumerate(raw, start=1)
-        if any(_cell_text(cell) for cell in row)
-    ]
+    cap = max_rows()
+    numbered = []
+    for number, row in enumerate(raw, start=1):
+        if not any(_cell_text(cell) for cell in row):
+            continue
+        numbered.append((number, row))
+        if len(numbered) > cap + 1:  # the header and more than `cap` data rows
+            raise ImportFileError(
+                _(
+                    "Berkas berisi lebih dari %(max)s baris data. Bagi menjadi beberapa berkas "
+                    "berisi paling banyak %(max)s baris, lalu unggah satu per satu."
+                )
+                % {"max": f"{cap:,}".replace(",", ".")}
+            )
     if not numbered:
         raise ImportFileError(_("Berkas kosong."))
     _header_number, header_row = numbered[0]
@@ -495,6 +545,37 @@ def _check_registered(rows: list[_Row], issues: list[ImportIssue]) -> set[int]:
     return taken
 
 
+def _check_values(rows: list[_Row], issues: list[ImportIssue]) -> None:
+    """What `employee_create` would refuse, checked for every row whatever else is wrong with
+    it (an unknown unit must not hide the row's NIP or e-mail errors): NIP structure, e-mail
+    format and an e-mail another login already uses (one query for the file), grade and
+    position. A column that already has an issue in that row is not reported twice."""
+    reported = {(issue.row, issue.column) for issue in issues}
+    valid_email = {}
+    for row in rows:
+        found = services.employee_values_errors(nip=row.data.get("nip", ""), data=row.data)
+        valid_email[row.number] = "email" not in found
+        for field_name, messages in found.items():
+            column = FIELD_COLUMNS.get(field_name, "")
+            if (row.number, column) in reported:
+                continue
+            reported.add((row.number, column))
+            issues.extend(ImportIssue(row.number, column, message) for message in messages)
+    taken = selectors.user_emails_taken(
+        emails=[row.data["email"] for row in rows if row.data.get("email")]
+    )
+    for row in rows:
+        email = row.data.get("email")
+        if email in taken and valid_email[row.number] and (row.number, "email") not in reported:
+            issues.append(
+                ImportIssue(
+                    row.number,
+                    "email",
+                    _("Email %(email)s sudah dipakai akun lain.") % {"email": email},
+                )
+            )
+
+
 def _issues_from(row: int, exc: ValidationError) -> Iterable[ImportIssue]:
     if hasattr(exc, "error_dict"):
         for field_name, errors in exc.error_dict.items():
@@ -515,16 +596,25 @@ def _in_chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
 # --- The import --------------------------------------------------------------------------------
 
 
-def employees_import(*, region: Region, file, filename: str | None = None) -> ImportResult:
+Progress = Callable[[int, int], None]
+
+
+def employees_import(
+    *, region: Region, file, filename: str | None = None, progress: Progress | None = None
+) -> ImportResult:
     """Create the employees listed in `file` (an uploaded or opened binary file), all or none.
 
     `filename` overrides `file.name` for the extension check (e.g. a task reading from storage).
+    `progress(done, total)` is called as rows are written (total = the file's rows; checking
+    them all comes first and is quick), for a background job's progress bar; it runs inside
+    the import's transaction, so it must write where others can see it (see
+    `evaluations.services.jobs`).
     """
     with scope(region=region):
-        return _import(region=region, file=file, filename=filename)
+        return _import(region=region, file=file, filename=filename, progress=progress)
 
 
-def _import(*, region: Region, file, filename: str | None) -> ImportResult:
+def _import(*, region: Region, file, filename: str | None, progress=None) -> ImportResult:
     try:
         content = _read_bytes(file)
         kind = _file_kind(filename or getattr(file, "name", ""), content)
@@ -567,16 +657,25 @@ def _import(*, region: Region, file, filename: str | None) -> ImportResult:
             values[name] = _cell_text(cell)
         rows.append(_Row(number=number, values=values))
 
+    total = len(rows)
+    if progress is not None:
+        progress(0, total)
     lookups = _Lookups.for_region(region)
     parsed = {row.number for row in rows if _parse_row(row, lookups, issues)}
     parsed -= _check_duplicates(rows, issues)
     parsed -= _check_registered(rows, issues)
+    _check_values(rows, issues)
     parsed -= {issue.row for issue in issues}
 
     result = ImportResult()
     try:
         with transaction.atomic():
-            by_nip = _create_rows(region, [row for row in rows if row.number in parsed], issues)
+            by_nip = _create_rows(
+                region,
+                [row for row in rows if row.number in parsed],
+                issues,
+                step=(lambda done: progress(done, total)) if progress else None,
+            )
             _link_supervisors(region, rows, by_nip, issues)
             if issues:
                 raise _Rollback
@@ -595,9 +694,11 @@ def _import(*, region: Region, file, filename: str | None) -> ImportResult:
     return result
 
 
-def _create_rows(region: Region, rows: list[_Row], issues: list[ImportIssue]) -> dict:
+def _create_rows(region: Region, rows: list[_Row], issues: list[ImportIssue], step=None) -> dict:
     by_nip = {}
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        if step is not None and (done % PROGRESS_EVERY == 0 or done == len(rows)):
+            step(done)
         try:
             with transaction.atomic():
                 row.employee = services.employee_create(region=region, **row.data)

@@ -228,3 +228,17 @@ def personal_data_exports(*, employee):
     from .models import PersonalDataExport
 
     return PersonalDataExport.objects.filter(employee=employee).order_by("-created_at")[:5]
+
+
+def user_emails_taken(*, emails: Iterable[str]) -> set[str]:
+    """Which of these (lower-case) e-mail addresses a login already uses, in one query per 500."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.functions import Lower
+
+    emails = sorted({email.lower() for email in emails if email})
+    taken = set()
+    users = get_user_model().objects.annotate(email_lower=Lower("email"))
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        taken.update(users.filter(email_lower__in=chunk).values_list("email_lower", flat=True))
+    return taken

@@ -160,6 +160,34 @@ def _check_supervisor(*, region: Region, employee: Employee | None, supervisor) 
         node = node.supervisor
 
 
+def employee_values_errors(*, nip: str, data: dict) -> dict[str, list[str]]:
+    """Every fault of one employee's values that needs no database lookup — the NIP's
+    structure, e-mail format, grade and position — at once, by field (for the import, which
+    reports every error of every row in one pass). `data` holds `employee_create`'s fields;
+    missing or unparsed ones (None) are skipped, their own parse error is reported elsewhere."""
+    from django.core.validators import validate_email
+
+    errors: dict[str, list[str]] = {}
+    employment_type = data.get("employment_type")
+    if nip:
+        try:
+            nip_rules.parse_nip(nip, employment_type or Employee.EmploymentType.PNS)
+        except ValidationError as exc:
+            errors["nip"] = exc.messages
+    if data.get("email"):
+        try:
+            validate_email(data["email"])
+        except ValidationError as exc:
+            errors["email"] = exc.messages
+    if employment_type and data.get("position_type"):
+        try:
+            _check_grade_and_position(dict(data))
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+    return errors
+
+
 def _check_grade_and_position(data: dict) -> None:
     errors = {}
     if data["employment_type"] == Employee.EmploymentType.PNS:

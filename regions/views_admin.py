@@ -269,7 +269,28 @@ def employee_import(request, region_slug):
     )
     result = None
     if request.method == "POST" and form.is_valid():
-        result = imports.employees_import(region=request.region, file=form.cleaned_data["file"])
+        upload = form.cleaned_data["file"]
+        if (upload.size or 0) > imports.sync_max_bytes():
+            # A large file never runs in the request: the background import checks and writes
+            # it with a progress bar and the per-row error report.
+            try:
+                url = imports.background_import_start(
+                    region=request.region, user=request.user, file=upload
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+                url = None
+            if url is not None:
+                messages.info(
+                    request,
+                    _(
+                        "Berkas besar diimpor di latar belakang. Halaman ini menampilkan "
+                        "kemajuannya dan, bila ada, daftar kesalahan per baris."
+                    ),
+                )
+                return redirect(url)
+    if request.method == "POST" and form.is_valid() and not form.errors:
+        result = imports.employees_import(region=request.region, file=upload)
         if result.ok:
             messages.success(
                 request,

@@ -18,5 +18,6 @@ def bug(request):
 urlpatterns = [
     path("uji/basis-data-mati/", database_down),
     path("uji/galat/", bug),
+    path("api/uji/basis-data-mati/", database_down),
     *portal,
 ]

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -84,6 +84,7 @@ class Progress:
         self.total = 0
         self.done = 0
         self._written = 0
+        self._side = None  # a second connection, for progress inside a transaction
 
     def start(self, total: int) -> None:
         self.total, self.done, self._written = total, 0, 0
@@ -101,6 +102,27 @@ class Progress:
     def flush(self) -> None:
         self._written = self.done
         BackgroundJob.objects.filter(pk=self.job_id).update(done=min(self.done, self.total))
+
+    def report_outside_transaction(self, done: int, total: int) -> None:
+        """Progress of work that runs inside one long transaction (the all-or-nothing employee
+        import): written on a second database connection so the progress page sees it before
+        the commit. On SQLite (one writer at a time) it is kept for the end instead."""
+        self.total, self.done = total, done
+        if connection.vendor != "postgresql" or not connection.in_atomic_block:
+            BackgroundJob.objects.filter(pk=self.job_id).update(total=total, done=done)
+            return
+        if self._side is None:
+            self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self._side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {BackgroundJob._meta.db_table} SET total = %s, done = %s WHERE id = %s",
+                [total, min(done, total), self.job_id],
+            )
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
 
 
 # --- Starting a job ----------------------------------------------------------------------------
@@ -169,6 +191,13 @@ def _enqueue_on_commit(job_id: int) -> None:
     # By name: services never import the tasks module (it imports them). A broker outage does
     # not fail the request; `requeue_jobs` queues the job later.
     enqueue_on_commit(RUN_JOB_TASK, job_id)
+
+
+def employee_import_background_url(*, region: Region, user, file) -> str:
+    """`regions.imports`' background import (registered in EvaluationsConfig.ready): start
+    the job and return its progress page. Raises ValidationError like the form's service."""
+    job = employee_import_start(region=region, user=user, file=file)
+    return reverse("evaluations:job_detail", kwargs={"region_slug": region.slug, "job_id": job.pk})
 
 
 def employee_import_start(*, region: Region, user, file) -> BackgroundJob:
@@ -382,9 +411,16 @@ def _run_employee_import(*, job: BackgroundJob, region: Region, progress: Progre
             ) from exc
         with handle:
             result = imports.employees_import(
-                region=region, file=handle, filename=job.params.get("filename") or upload
+                region=region,
+                file=handle,
+                filename=job.params.get("filename") or upload,
+                progress=progress.report_outside_transaction,
             )
+        # The last figures on this connection too (the side one cannot see a job row that is
+        # not committed yet, e.g. inside a test's transaction).
+        BackgroundJob.objects.filter(pk=job.pk).update(total=progress.total, done=progress.done)
     finally:
+        progress.close()
         if upload:
             default_storage.delete(upload)
     issues = [
@@ -406,7 +442,6 @@ def _run_employee_import(*, job: BackgroundJob, region: Region, progress: Progre
                 "Perbaiki baris yang disebutkan, lalu unggah ulang seluruh berkas."
             ) % {"count": len(result.errors)}
         raise JobFailed(message, summary)
-    progress.start(result.created)
     return Outcome(result=summary)
 
 

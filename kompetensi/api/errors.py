@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -20,6 +21,10 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 logger = logging.getLogger("kompetensi.api")
+
+# A database that cannot be reached (or a connection that broke) is 503, not a bug: 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 # Service ValidationError codes that deserve a status other than 400.
 SERVICE_CODE_STATUS = {"idempotency_conflict": 409, "already_enrolled": 409}
@@ -117,8 +122,35 @@ def classify(exc) -> tuple[int, str, str, dict, dict] | None:
     return None
 
 
+def service_unavailable_body() -> dict:
+    return error_body(
+        "service_unavailable",
+        _("Layanan sementara tidak tersedia. Coba lagi dalam %(n)s detik.")
+        % {"n": RETRY_AFTER_SECONDS},
+        {"retry_after": RETRY_AFTER_SECONDS},
+    )
+
+
+def service_unavailable_response() -> JsonResponse:
+    """503 `service_unavailable` for /api/ when the database cannot be reached outside a DRF
+    view (middleware); `kompetensi.errors.server_error` answers it."""
+    response = JsonResponse(service_unavailable_body(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def exception_handler(exc, context):
     """DRF exception handler: every failure in the error shape, never an HTML page."""
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        # The database is down or the connection broke: the transaction is gone (nothing
+        # half-written); the client retries after a while. Logged, never shown.
+        logger.warning("Database unavailable in API view: %s", exc)
+        set_rollback()
+        return Response(
+            service_unavailable_body(),
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     result = classify(exc)
     if result is None:
         if settings.DEBUG:

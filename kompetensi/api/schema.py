@@ -85,11 +85,17 @@ def error_responses(*statuses: int) -> dict:
             "throttled",
             "Terlalu banyak permintaan. Coba lagi dalam 12 detik.",
         ),
+        503: _error(
+            "Layanan sementara tidak tersedia (basis data tidak terjangkau); ulangi setelah "
+            "header Retry-After.",
+            "service_unavailable",
+            "Layanan sementara tidak tersedia. Coba lagi dalam 30 detik.",
+        ),
     }
     return {s: catalogue[s] for s in statuses}
 
 
-READ_ERRORS = (400, 401, 403, 404, 406, 429)
+READ_ERRORS = (400, 401, 403, 404, 406, 429, 503)
 
 ID_PATH = OpenApiParameter(
     "id",

@@ -7,14 +7,16 @@ N floats). `GCRAThrottle` keeps one number per key instead — the generic cell 
 (the same for every app server): N requests per period, bursts of up to N allowed.
 
 Without a Redis cache (the embedded default, tests) it falls back to DRF's implementation on
-whatever cache is configured. When Redis is unreachable the request is allowed (fail open: a
-limit is protection, not a reason to stop serving) and a warning is logged once per process
-until Redis answers again.
+whatever cache is configured. When Redis is unreachable the limit falls back to DRF's
+implementation on the per-process local cache of `kompetensi.cache.ResilientRedisCache` (a
+local limit: each worker counts on its own), and the cache logs one warning per outage.
 """
 
 import logging
 
 from rest_framework.throttling import SimpleRateThrottle
+
+from kompetensi.cache import RETRY_SECONDS, outage, redis_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,6 @@ end
 redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1000)
 return {1, 0}
 """
-
-_warned = False
 
 
 def _redis_cache():
@@ -67,12 +67,13 @@ class GCRAThrottle(SimpleRateThrottle):
     """A `SimpleRateThrottle` (same rates, same `get_cache_key`) decided by one Lua call."""
 
     def allow_request(self, request, view):
-        global _warned
         if self.rate is None:
             return True
         backend = _redis_cache()
         if backend is None:
             return super().allow_request(request, view)
+        if redis_unavailable():
+            return self._local_limit(request, view)
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
@@ -86,15 +87,19 @@ class GCRAThrottle(SimpleRateThrottle):
                 args=[interval_ms, self.duration * 1000],
             )
         except (RedisError, OSError) as exc:
-            if not _warned:
-                logger.warning("Rate limiting is off while Redis is unreachable: %s", exc)
-                _warned = True
-            return True
-        if _warned:
-            logger.warning("Redis answers again: rate limiting is back on.")
-            _warned = False
+            outage.failed(exc, getattr(backend, "retry_seconds", RETRY_SECONDS))
+            return self._local_limit(request, view)
+        outage.answered()
         self._wait = int(wait_ms) / 1000 if not allowed else None
         return bool(allowed)
+
+    def _local_limit(self, request, view):
+        """During a Redis outage: DRF's limit on the cache, which `ResilientRedisCache` answers
+        from its per-process local cache; fail open if even that raises (a plain RedisCache)."""
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # noqa: BLE001 - a limit is protection, not a reason to stop serving
+            return True
 
     def wait(self):
         wait = getattr(self, "_wait", None)

@@ -249,20 +249,25 @@ def test_on_redis_the_throttle_keeps_one_number_per_client(settings, region, iss
     backend.clear()
 
 
-def test_with_redis_unreachable_the_api_keeps_answering(settings, region, issued, caplog):
+def test_with_redis_unreachable_the_api_keeps_answering_with_a_local_limit(
+    settings, region, issued, caplog
+):
+    """The production cache (kompetensi.cache.ResilientRedisCache) on a Redis that is down:
+    every request is answered, the limit keeps counting in this process, one warning."""
     import socket
 
-    from kompetensi.api import throttling
+    from kompetensi.cache import outage, redis_cache_settings
 
-    throttling._warned = False
+    outage.reset()
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    _redis_cache_settings(settings, f"redis://127.0.0.1:{port}/0")
+    settings.CACHES = {"default": redis_cache_settings(f"redis://127.0.0.1:{port}/0")}
     settings.KOMPETENSI_API_THROTTLE_RATE = "3/min"
     api = ApiTestClient(issued.token)
-    with caplog.at_level("WARNING", logger="kompetensi.api.throttling"):
-        for _ in range(5):
-            assert api.get("/api/v1/me/").status_code == 200
-    warnings = [r for r in caplog.records if "Redis is unreachable" in r.getMessage()]
+    with caplog.at_level("WARNING", logger="kompetensi.cache"):
+        codes = [api.get("/api/v1/me/").status_code for _ in range(5)]
+    outage.reset()
+    assert codes == [200, 200, 200, 429, 429]
+    warnings = [r for r in caplog.records if "Redis unreachable" in r.getMessage()]
     assert len(warnings) == 1  # once, not per request

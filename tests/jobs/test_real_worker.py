@@ -120,9 +120,15 @@ class Worker:
 
 
 @pytest.fixture
-def stack(tmp_path, settings):
+def stack(tmp_path, settings, monkeypatch):
     """A unique queue on the test broker, this process publishing to it, and a way to start
-    workers; every worker and every message of the queue is removed afterwards."""
+    workers; every worker and every message of the queue is removed afterwards.
+
+    Celery reads CELERY_BROKER_URL from the environment before its own `broker_url` setting,
+    so a deployment-style environment (REDIS_URL and CELERY_BROKER_URL both set) would make this
+    process publish to another broker than the worker listens on: both point at the test
+    broker here."""
+    monkeypatch.setenv("CELERY_BROKER_URL", BROKER_URL)
     broker = redis.Redis.from_url(BROKER_URL)
     broker.ping()  # fail loudly: the Postgres run needs Redis
     queue = f"kompetensi-test-{uuid.uuid4().hex[:10]}"

@@ -410,3 +410,113 @@ def test_labels_in_indonesian_are_understood_when_the_page_is_in_english(region,
     with translation.override("en"):
         result = employees_import(region=region, file=csv_file(good_rows()))
     assert result.ok, result.errors
+
+
+def test_an_unknown_unit_does_not_hide_the_rows_nip_email_and_grade_errors(region, unit, employee):
+    """Issue 16, item 8: every error of every row in one pass."""
+    with scopes_disabled():
+        User.objects.filter(pk=employee.user_id).update(email="dipakai@example.go.id")
+    rows = good_rows()
+    rows += [
+        # bad NIP date, malformed e-mail, unknown unit
+        ["19801317200503 2 001", "Banyak Salah", "bukan-email", "PNS", "III/a", "", "Staf",
+         "Pelaksana", "", "TIDAKADA", ""],
+        # e-mail of another account, PNS without golongan, unknown unit
+        [make_nip(21), "Email Dipakai", "dipakai@example.go.id", "PNS", "", "", "Staf",
+         "Pelaksana", "", "TIDAKADA", ""],
+    ]  # fmt: skip
+    result = employees_import(region=region, file=csv_file(rows))
+    cells = issues_by_cell(result)
+    assert cells[(5, "kode_unit")] == "Unit dengan kode TIDAKADA tidak ditemukan di wilayah ini."
+    assert "digit 1–8 (19801317) bukan tanggal lahir yang benar" in cells[(5, "nip")]
+    assert (5, "email") in cells
+    assert cells[(6, "kode_unit")] == "Unit dengan kode TIDAKADA tidak ditemukan di wilayah ini."
+    assert cells[(6, "email")] == "Email dipakai@example.go.id sudah dipakai akun lain."
+    assert cells[(6, "golongan")] == "PNS wajib memiliki pangkat/golongan ruang."
+    assert {row for row, _column in cells} == {5, 6}
+
+
+# --- Size: row cap, streaming, background ------------------------------------------------------
+
+
+def _many_rows(count):
+    return [
+        [make_nip(100 + n), f"Pegawai {n}", "", "PNS", "III/a", "", "Staf", "Pelaksana", "",
+         "BKPP", ""]
+        for n in range(count)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("make_file", [csv_file, xlsx_file])
+def test_a_file_above_the_row_cap_is_refused_with_a_clear_message(
+    region, unit, settings, make_file
+):
+    settings.KOMPETENSI_IMPORT_MAX_ROWS = 5
+    before = employee_count()
+    message = file_message(employees_import(region=region, file=make_file(_many_rows(6))))
+    assert message.startswith("Berkas berisi lebih dari 5 baris data.")
+    assert employee_count() == before
+    assert employees_import(region=region, file=make_file(_many_rows(5))).ok
+
+
+def test_reading_a_huge_sheet_stops_at_the_row_cap(region, unit, settings, monkeypatch):
+    """Read-only openpyxl streams rows; the import stops reading right after the cap, so a
+    sheet of many thousands of (even empty-looking formatted) rows never fills memory."""
+    from regions import imports
+
+    settings.KOMPETENSI_IMPORT_MAX_ROWS = 10
+    read = []
+    real = imports._xlsx_rows
+
+    def counting(content):
+        for row in real(content):
+            read.append(1)
+            yield row
+
+    monkeypatch.setattr(imports, "_xlsx_rows", counting)
+    result = employees_import(region=region, file=xlsx_file(_many_rows(500)))
+    assert "lebih dari 10 baris" in file_message(result)
+    assert len(read) == 12  # the header, ten rows, and the one that crossed the cap
+
+
+def test_progress_is_reported_while_rows_are_written(region, unit, settings, monkeypatch):
+    from regions import imports
+
+    monkeypatch.setattr(imports, "PROGRESS_EVERY", 2)
+    calls = []
+    result = employees_import(
+        region=region, file=csv_file(_many_rows(5)), progress=lambda d, t: calls.append((d, t))
+    )
+    assert result.ok and result.created == 5
+    assert calls == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+def test_a_large_upload_goes_to_the_background_import_with_progress_and_errors(
+    admin, region, unit, login, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from evaluations.models import BackgroundJob
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.KOMPETENSI_IMPORT_SYNC_MAX_BYTES = 200
+    rows = _many_rows(4)
+    rows[2][9] = "TIDAKADA"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(admin).post(import_url(region), {"file": csv_file(rows)})
+    with scopes_disabled():
+        job = BackgroundJob.objects.get(kind="employee_import")
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "evaluations:job_detail", kwargs={"region_slug": region.slug, "job_id": job.pk}
+    )
+    assert job.status == BackgroundJob.Status.FAILED
+    assert job.result["errors"] == [
+        {"row": 4, "column": "kode_unit",
+         "message": "Unit dengan kode TIDAKADA tidak ditemukan di wilayah ini."}
+    ]  # fmt: skip
+    page = login(admin).get(response.url).content.decode()
+    assert "Unit dengan kode TIDAKADA tidak ditemukan di wilayah ini." in page
+    # Small files are still imported at once, in the request.
+    settings.KOMPETENSI_IMPORT_SYNC_MAX_BYTES = 100_000
+    response = login(admin).post(import_url(region), {"file": csv_file(good_rows())})
+    assert response.status_code == 302
+    assert response.url == reverse("region:employee_list", kwargs={"region_slug": region.slug})

@@ -6,7 +6,6 @@ OpenAPI schema. Filters: `training.selectors.filters.enrolment_filter`. Enrollin
 through `training.services.enrolment.enrolment_create`, like the portal's pages.
 """
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -315,7 +314,7 @@ class EnrolmentListView(EnrolmentBase):
         responses={
             201: EnrolmentDoc,
             200: EnrolmentDoc,
-            **error_responses(400, 401, 403, 404, 409, 415, 429),
+            **error_responses(400, 401, 403, 404, 409, 415, 429, 503),
         },
         examples=[
             OpenApiExample(
@@ -359,19 +358,20 @@ class EnrolmentListView(EnrolmentBase):
                 _("Pegawai dengan NIP ini tidak ditemukan di wilayah ini."),
                 {"nip": [_("Pegawai dengan NIP ini tidak ditemukan di wilayah ini.")]},
             )
-        replay = bool(key) and Enrolment.objects.filter(idempotency_key=key).exists()
         client = request.auth
-        with transaction.atomic():
-            enrolment = enrolment_create(
-                offering=offering,
-                employee=employee,
-                actor=client.created_by,
-                source=Enrolment.Source.API,
-                motivation=data.get("motivation", ""),
-                idempotency_key=key,
-            )
+        # No outer transaction: the service commits the seat decision in its own short one.
+        enrolment = enrolment_create(
+            offering=offering,
+            employee=employee,
+            actor=client.created_by,
+            source=Enrolment.Source.API,
+            motivation=data.get("motivation", ""),
+            idempotency_key=key,
+        )
         rows = list(Enrolment.objects.filter(pk=enrolment.pk).values_list(*self.columns)[:1])
-        return Response(self.build(rows)[0], status=200 if replay else 201)
+        # The service decides "replay" under the offering lock: one 201, every retry a 200.
+        replayed = getattr(enrolment, "replayed", False)
+        return Response(self.build(rows)[0], status=200 if replayed else 201)
 
 
 class EnrolmentDetailView(EnrolmentBase):

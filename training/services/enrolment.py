@@ -274,7 +274,49 @@ def waitlist_position(*, enrolment: Enrolment) -> int | None:
 # --- Enrol -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def _find_by_key(*, region_id: int, idempotency_key: str) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(region_id=region_id, idempotency_key=idempotency_key)
+        .select_related("employee")
+        .first()
+    )
+
+
+def _replay(existing: Enrolment, *, offering: Offering, employee: Employee) -> Enrolment:
+    """The first result of a retried call with the same key (marked `replayed`), or a conflict
+    when the key was used for another enrolment."""
+    if existing.offering_id != offering.pk or existing.employee_id != employee.pk:
+        raise ValidationError(
+            _("Kunci idempotensi ini sudah dipakai untuk pendaftaran lain."),
+            code="idempotency_conflict",
+        )
+    existing.replayed = True
+    return existing
+
+
+def _insert(*, offering: Offering, employee: Employee, actor, source, motivation, key, **fields):
+    """INSERT the enrolment; a partial unique constraint turns a concurrent retry with the same
+    key into its replay, and a double enrolment into "already enrolled"."""
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(
+                region_id=offering.region_id,
+                offering=offering,
+                employee=employee,
+                source=source,
+                motivation=motivation.strip(),
+                idempotency_key=key,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                **fields,
+            )
+    except IntegrityError:
+        if key:
+            existing = _find_by_key(region_id=offering.region_id, idempotency_key=key)
+            if existing is not None:
+                return _replay(existing, offering=offering, employee=employee)
+        raise _duplicate_error() from None
+
+
 def enrolment_create(
     *,
     offering: Offering,
@@ -287,75 +329,124 @@ def enrolment_create(
     """Enrol one employee: requested (approval needed), confirmed, waitlisted, or refused.
 
     Raises ValidationError (nothing written) when the enrolment is not allowed or the offering is
-    full without a waitlist. With an `idempotency_key` a retried call returns the first result.
+    full without a waitlist. With an `idempotency_key` a retried call returns the first result,
+    marked `replayed = True` (of any number of concurrent calls with one key exactly one
+    creates: the check is repeated under the offering lock, and the key's unique constraint is
+    the backstop).
+
+    The offering's lock is held only for the seat decision (a rush on one batch is limited by
+    the machine, not the lock): checks that need no seat count run before it; under it one
+    short transaction re-checks the offering, counts the seats and writes the enrolment with its
+    final status and its history (one INSERT each) — all or nothing. The notification follows in
+    its own transaction once the decision has committed (when the caller holds no outer
+    transaction; inside one, everything commits together as before).
     """
-    offering = lock_offering(offering_id=offering.pk)
     if idempotency_key:
-        existing = (
-            Enrolment.objects.filter(region_id=offering.region_id, idempotency_key=idempotency_key)
-            .select_related("employee")
-            .first()
-        )
+        existing = _find_by_key(region_id=offering.region_id, idempotency_key=idempotency_key)
         if existing is not None:
-            if existing.offering_id != offering.pk or existing.employee_id != employee.pk:
-                raise ValidationError(
-                    _("Kunci idempotensi ini sudah dipakai untuk pendaftaran lain."),
-                    code="idempotency_conflict",
-                )
-            return existing
+            return _replay(existing, offering=offering, employee=employee)
     _check_can_enrol(offering=offering, employee=employee, source=source)
     if Enrolment.objects.filter(
         offering_id=offering.pk, employee_id=employee.pk, status__in=Enrolment.LIVE_STATUSES
     ).exists():
         raise _duplicate_error()
+    if offering.requires_approval and source != Enrolment.Source.ADMIN:
+        return _request(
+            offering=offering,
+            employee=employee,
+            actor=actor,
+            source=source,
+            motivation=motivation,
+            idempotency_key=idempotency_key,
+        )
 
-    now = _now()
-    needs_approval = offering.requires_approval and source != Enrolment.Source.ADMIN
-    state = None
-    if not needs_approval:
-        state = seat_state(offering=offering)
-        if not offering.has_waitlist and not state.pick(employee.unit_id)[0]:
+    with transaction.atomic():
+        # --- under the offering's lock: the seat decision and its rows, nothing else ---
+        locked = lock_offering(offering_id=offering.pk)
+        if idempotency_key:
+            existing = _find_by_key(region_id=offering.region_id, idempotency_key=idempotency_key)
+            if existing is not None:
+                return _replay(existing, offering=locked, employee=employee)
+        _check_offering_open(offering=locked, source=source)
+        state = seat_state(offering=locked)
+        now = _now()
+        fits, reserved_unit_id = state.pick(employee.unit_id)
+        if fits:
+            fields = {
+                "status": S.CONFIRMED,
+                "confirmed_at": now,
+                "reserved_unit_id": reserved_unit_id,
+            }
+        elif locked.has_waitlist:
+            fields = {"status": S.WAITLISTED, "waitlisted_at": now}
+        else:
             raise ValidationError(
                 _("Kuota angkatan ini sudah penuh dan tidak ada daftar tunggu."),
                 code="quota_full",
             )
-    try:
-        with transaction.atomic():
-            enrolment = Enrolment.objects.create(
-                region_id=offering.region_id,
-                offering=offering,
-                employee=employee,
-                status=S.REQUESTED,
-                source=source,
-                motivation=motivation.strip(),
-                requested_at=now,
-                idempotency_key=idempotency_key,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        enrolment = _insert(
+            offering=locked,
+            employee=employee,
+            actor=actor,
+            source=source,
+            motivation=motivation,
+            key=idempotency_key,
+            requested_at=now,
+            **fields,
+        )
+        if getattr(enrolment, "replayed", False):
+            return enrolment
+        history_record_many(
+            events=[
+                {"subject": enrolment, "action": "created", "to_status": S.REQUESTED},
+                {
+                    "subject": enrolment,
+                    "action": "confirmed" if fits else "waitlisted",
+                    "from_status": S.REQUESTED,
+                    "to_status": fields["status"],
+                },
+            ],
+            actor=actor,
+        )
+    # --- the decision has committed (lock released): tell the employee ---
+    with transaction.atomic():
+        if fits:
+            _notify(enrolment, locked, Kind.ENROLMENT_CONFIRMED, "confirmed")
+        else:
+            _notify(
+                enrolment,
+                locked,
+                Kind.ENROLMENT_WAITLISTED,
+                "waitlisted",
+                position=waitlist_position(enrolment=enrolment),
             )
-    except IntegrityError:
-        # The partial unique constraint caught a double enrolment the check above missed.
-        raise _duplicate_error() from None
-    history_record(subject=enrolment, action="created", actor=actor, to_status=S.REQUESTED)
+    return enrolment
 
-    if needs_approval:
-        if employee.supervisor_id:
-            notify(
-                recipient=employee.supervisor,
-                kind=Kind.ENROLMENT_REQUESTED,
-                subject=enrolment,
-                context=_context(enrolment, offering, motivation=enrolment.motivation),
-                dedup_key=_dedup(enrolment, "requested"),
-            )
-        return enrolment
 
-    _seat_or_queue(
-        enrolment=enrolment,
+@transaction.atomic
+def _request(*, offering, employee, actor, source, motivation, idempotency_key) -> Enrolment:
+    """A request for the supervisor's approval: it holds no seat, so no lock is taken."""
+    enrolment = _insert(
         offering=offering,
+        employee=employee,
         actor=actor,
-        state=state,
-        action_confirmed="confirmed",
-        kind_confirmed=Kind.ENROLMENT_CONFIRMED,
+        source=source,
+        motivation=motivation,
+        key=idempotency_key,
+        status=S.REQUESTED,
+        requested_at=_now(),
     )
+    if getattr(enrolment, "replayed", False):
+        return enrolment
+    history_record(subject=enrolment, action="created", actor=actor, to_status=S.REQUESTED)
+    if employee.supervisor_id:
+        notify(
+            recipient=employee.supervisor,
+            kind=Kind.ENROLMENT_REQUESTED,
+            subject=enrolment,
+            context=_context(enrolment, offering, motivation=enrolment.motivation),
+            dedup_key=_dedup(enrolment, "requested"),
+        )
     return enrolment
 
 
