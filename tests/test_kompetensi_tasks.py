@@ -87,3 +87,6 @@ def test_the_embedded_default_runs_tasks_beside_the_request_not_in_it(
     assert not finished.is_set()  # the caller went on while the task waits
     release.set()
     assert finished.wait(10)
+    for thread in threading.enumerate():  # let the task's thread finish its own logging
+        if thread.name == "kompetensi-task":
+            thread.join(10)
