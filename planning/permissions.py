@@ -27,14 +27,14 @@ class PlanningAccess:
 
     @property
     def any_role(self) -> bool:
-        return self.is_admin or self.is_planner or self.is_approver or self.read_only
+        return self.is_admin or self.is_planner or self.is_approver
 
     def can_plan_for(self, unit_id: int) -> bool:
         return self.is_admin or unit_id in self.unit_ids
 
     @property
     def can_read_plans(self) -> bool:
-        return self.is_admin or self.is_approver or self.read_only
+        return self.is_admin or self.is_approver
 
 
 def planning_access(request) -> PlanningAccess:
@@ -68,9 +68,11 @@ def _require(check, message):
     return decorator
 
 
+# Any member of the region (the overview says what they may do there); not the read-only
+# national viewer, who reads aggregate pages only (plans name employees).
 planning_page_required = _require(
-    lambda p: True, lambda: ""
-)  # any member: the overview says what the user may do there
+    lambda p: not p.read_only, lambda: _("Halaman ini untuk pegawai wilayah ini.")
+)
 planning_member_required = _require(
     lambda p: p.any_role,
     lambda: _("Halaman ini hanya untuk admin BKPSDM, perencana unit, dan penyetuju rencana."),

@@ -69,7 +69,7 @@ def overview(request, region_slug):
     region, planning = request.region, request.planning
     today = timezone.localdate()
     context = {"today": today}
-    if planning.is_admin or planning.read_only:
+    if planning.is_admin:
         context["rounds"] = list(need_selectors.round_list(region=region))
         context["round_form"] = RoundForm(
             years=need_services.round_years_open(today=today),
@@ -126,7 +126,7 @@ def _round_or_404(request, round_id):
 @planning_member_required
 def round_detail(request, region_slug, round_id):
     needs_round = _round_or_404(request, round_id)
-    if not (request.planning.is_admin or request.planning.read_only):
+    if not request.planning.is_admin:
         raise PermissionDenied(_("Halaman ini hanya untuk admin BKPSDM wilayah ini."))
     plan = plan_selectors.open_revision(region=request.region, year=needs_round.year)
     return render(
@@ -154,7 +154,7 @@ def _submission_or_404(request, submission_id) -> UnitSubmission:
 
 def _check_unit(request, submission: UnitSubmission) -> None:
     planning = request.planning
-    if not (planning.can_plan_for(submission.unit_id) or planning.read_only):
+    if not planning.can_plan_for(submission.unit_id):
         raise PermissionDenied(_("Anda bukan perencana unit ini."))
 
 

@@ -416,7 +416,7 @@ def _new_offering(ctx, program, name, *, start, days, seats, approval, speakers,
                 online_link=offering.online_link,
                 speaker=speakers[(count - 1) % len(speakers)] if speakers else None,
             )
-    catalogue.offering_open(offering=offering, actor=ctx.admin.user)
+    offering = catalogue.offering_open(offering=offering, actor=ctx.admin.user)  # the fresh row
     _count(ctx, "offerings")
     return offering
 
