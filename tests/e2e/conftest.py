@@ -55,6 +55,17 @@ def _allow_orm_beside_playwright():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test's flush recreates the content types with new ids (PostgreSQL);
+    the process-wide ContentType cache, shared with the live server's thread, must follow."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(scope="session")
 def browser(django_db_setup):
     """One Chromium for the session, started after the test database exists (creating it

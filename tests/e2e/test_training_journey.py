@@ -105,7 +105,7 @@ def _admin_creates_and_publishes_programme(page: Page, shots: dict) -> None:
     field(page, "Jumlah JP").fill(str(JP))
     field(page, "Moda").select_option(label="Tatap muka")
     review_shots(page, "admin-program-form", shots)
-    page.get_by_role("button", name="Simpan").click()
+    page.get_by_role("button", name="Simpan", exact=True).click()
 
     expect_flash(page, f"Program {TITLE} disimpan sebagai draf")
     expect(_h1(page)).to_contain_text(TITLE)
@@ -133,7 +133,7 @@ def _admin_adds_batch_with_sessions_and_opens_it(page: Page, today: dt.date, sho
     field(page, "Tempat").fill("Aula BKPP Lantai 3, Jl. Pemuda 148 Semarang")
     field(page, "Batas pembatalan oleh peserta (hari sebelum mulai)").fill("0")
     review_shots(page, "admin-offering-form", shots)
-    page.get_by_role("button", name="Simpan").click()
+    page.get_by_role("button", name="Simpan", exact=True).click()
 
     expect_flash(page, f"{BATCH} ditambahkan dengan status direncanakan.")
     expect(_h1(page)).to_contain_text(BATCH)
@@ -145,7 +145,7 @@ def _admin_adds_batch_with_sessions_and_opens_it(page: Page, today: dt.date, sho
         field(page, "Judul sesi").fill(title)
         field(page, "Mulai").fill(f"{iso}T{start}")
         field(page, "Selesai").fill(f"{iso}T{end}")
-        page.get_by_role("button", name="Simpan").click()
+        page.get_by_role("button", name="Simpan", exact=True).click()
         expect_flash(page, "Sesi ditambahkan.")
         expect(page.get_by_role("cell", name=title, exact=True)).to_be_visible()
 
