@@ -177,6 +177,19 @@ def test_idempotency_key_returns_first_result(in_region, offering, employee):
     assert Enrolment.objects.count() == 1
 
 
+def test_a_retry_whose_twin_commits_after_the_first_look_is_a_replay_not_a_conflict(
+    in_region, offering, employee, monkeypatch
+):
+    """The race seen on PostgreSQL: the key lookup misses, the twin call commits, then the
+    "already enrolled" check finds the twin's row. Same key, so it is the replay."""
+    first = enrol(offering, employee, idempotency_key="k-2")
+    monkeypatch.setattr(services, "_find_by_key", lambda **kwargs: None)
+    again = enrol(offering, employee, idempotency_key="k-2")
+    assert again.pk == first.pk and again.replayed
+    with pytest.raises(ValidationError):  # another key on the same enrolment stays a duplicate
+        enrol(offering, employee, idempotency_key="k-3")
+
+
 # --- Reserved unit seats -----------------------------------------------------------------------
 
 

@@ -346,9 +346,18 @@ def enrolment_create(
         if existing is not None:
             return _replay(existing, offering=offering, employee=employee)
     _check_can_enrol(offering=offering, employee=employee, source=source)
-    if Enrolment.objects.filter(
-        offering_id=offering.pk, employee_id=employee.pk, status__in=Enrolment.LIVE_STATUSES
-    ).exists():
+    live = (
+        Enrolment.objects.filter(
+            offering_id=offering.pk, employee_id=employee.pk, status__in=Enrolment.LIVE_STATUSES
+        )
+        .select_related("employee")
+        .first()
+    )
+    if live is not None:
+        # A concurrent call with the same key may have committed since the first look: that
+        # is its replay, not a double enrolment.
+        if idempotency_key and live.idempotency_key == idempotency_key:
+            return _replay(live, offering=offering, employee=employee)
         raise _duplicate_error()
     if offering.requires_approval and source != Enrolment.Source.ADMIN:
         return _request(
