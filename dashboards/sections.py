@@ -173,31 +173,46 @@ def sections_of(dashboard: str) -> list[Section]:
     )
 
 
-def build_sections(ctx: DashboardContext, *, version: str | None = None) -> list[BuiltSection]:
+def build_sections(
+    ctx: DashboardContext,
+    *,
+    version: str | None = None,
+    refresh=None,
+    only_cached: bool = False,
+) -> list[BuiltSection]:
     """Every registered section of the context's dashboard that has something to show.
 
     With a data `version`, sections marked `cached` come from the cache when they were
     computed for that version (and year, unit and language) less than
-    KOMPETENSI_DASHBOARD_CACHE_SECONDS ago; `ctx.extra["computed_at"]` is the oldest moment
-    any shown figure was computed."""
+    KOMPETENSI_DASHBOARD_CACHE_SECONDS ago; with a `refresh` (dashboards.caching.Refresh) the
+    previous version's figures may be shown while a background worker recomputes them.
+    `ctx.extra["computed_at"]` is the oldest moment any shown figure was computed and
+    `ctx.extra["stale"]` whether any is being recomputed. `only_cached` builds the cached
+    sections only (the background refresh)."""
     from .caching import cached
 
     built = []
-    computed_at = timezone.now()
+    computed_at, stale = timezone.now(), False
     for section in sections_of(ctx.dashboard):
         if section.cached and version is not None:
-            data, moment = cached(
+            figures = cached(
                 name=section.key,
                 parts=(getattr(ctx.region, "pk", None), ctx.year, ctx.unit_id),
                 version=version,
                 compute=lambda section=section: section.build(ctx),
+                refresh=refresh,
             )
-            computed_at = min(computed_at, moment)
+            data = figures.value
+            computed_at = min(computed_at, figures.computed_at)
+            stale = stale or figures.stale
+        elif only_cached:
+            continue
         else:
             data = section.build(ctx)
         if data is not None:
             built.append(BuiltSection(section=section, data=data))
     ctx.extra["computed_at"] = computed_at
+    ctx.extra["stale"] = stale
     return built
 
 

@@ -26,13 +26,12 @@ from training.forms.enrolment import DecisionForm
 from training.selectors import enrolment as enrolment_selectors
 from training.services import enrolment as enrolment_services
 
-from . import exports
+from . import exports, refresh
 from .caching import cached
 from .forms import RecognitionForm
 from .national_tables import national_charts, national_table
 from .sections import Column, DashboardContext, build_sections, find_table, national_figures
 from .selectors import jp as jp_selectors
-from .selectors import national as national_selectors
 from .selectors import recognition as recognition_selectors
 from .selectors import version as version_selectors
 from .services import recognition as recognition_services
@@ -197,13 +196,14 @@ def region_dashboard(request, region_slug):
     units = _units(request.region)
     unit_id = _unit_id(request, units)
     ctx = _context(request, "region", year=year, unit_id=unit_id)
-    sections = build_sections(ctx, version=version_selectors.data_version(region=request.region))
+    sections = refresh.region_sections(ctx)
     return render(
         request,
         "dashboards/region.html",
         {
             "sections": sections,
             "computed_at": ctx.extra["computed_at"],
+            "stale": ctx.extra["stale"],
             "filters": _filters(request, year, units, unit_id),
             "export_url": reverse("dashboards:export_region", kwargs={"region_slug": region_slug}),
             "unit_name": next((u.name for u in units if u.pk == unit_id), ""),
@@ -369,12 +369,7 @@ def national_dashboard(request):
     if not request.user.is_national_viewer:
         raise Http404
     year = _year(request)
-    rows, computed_at = cached(
-        name="national",
-        parts=(year,),
-        version=version_selectors.national_version(),
-        compute=lambda: national_selectors.national_rows(year=year),
-    )
+    rows, computed_at, stale = refresh.national_rows(year=year)
     figures = national_figures()
     for figure in figures:
         values = figure.compute(year)
@@ -414,6 +409,7 @@ def national_dashboard(request):
         {
             "headers": headers,
             "computed_at": computed_at,
+            "stale": stale,
             "rows": rows,
             "figures": figures,
             "table": table,
@@ -457,7 +453,7 @@ def recognition(request, region_slug):
     if published:
         groups = recognition_selectors.published(recognition=settings)
     elif access.is_admin:
-        groups, _computed_at = cached(
+        groups = cached(
             name="recognition-preview",
             parts=(
                 request.region.pk,
@@ -470,7 +466,7 @@ def recognition(request, region_slug):
             version=version_selectors.data_version(region=request.region)
             + f".{recognition_selectors.opt_out_version(region=request.region)}",
             compute=lambda: recognition_selectors.preview(region=request.region, settings=settings),
-        )
+        ).value
     else:
         groups = []
     return render(

@@ -276,6 +276,9 @@ else:
 # Dashboards: how long heavy figures stay cached under their data's version (seconds; 0: off).
 # A write to the data makes a new version at once; this bounds how long a deletion can go unseen.
 KOMPETENSI_DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# After a write, the previous figures (at most this old) are shown, marked as being recomputed,
+# while a background worker recomputes them (dashboards/caching.py).
+KOMPETENSI_DASHBOARD_STALE_SECONDS = env.int("DASHBOARD_STALE_SECONDS", default=3600)
 
 # Celery: with no broker configured, tasks run eagerly in-process (embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
