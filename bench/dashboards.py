@@ -30,6 +30,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -47,7 +48,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["MFA_REQUIRED_ROLES"] = "none"  # the bench logs in with force_login
 os.environ["CELERY_BROKER_URL"] = ""
-os.environ["REDIS_URL"] = ""
+# The production cache: Redis (a database of the bench's own; `cache.clear()` empties it).
+os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -58,10 +60,13 @@ settings.STORAGES = {
     **settings.STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The background refresh after a write runs in a thread of this process (a worker's stand-in).
+settings.KOMPETENSI_TASKS_IN_THREAD = True
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -325,23 +330,54 @@ def logins(region) -> dict:
     return {"admin": people[0].user, "team": people[1].user, "asn": people[2].user}
 
 
-def time_page(client, url, runs) -> tuple[float, int, float, int]:
-    """(first open: ms, queries; then the median of `runs` more: ms, queries). The first
-    open computes every figure; the next ones find the region's cached figures while the
-    data do not change (dashboards.selectors.version)."""
-    times, queries = [], []
+def _open(client, url) -> tuple[float, int]:
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: HTTP {response.status_code}")
+    return elapsed * 1000, len(captured.captured_queries)
+
+
+def _wait_for_background_tasks() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "kompetensi-task":
+            thread.join()
+
+
+def time_page(client, url, runs, write=None) -> dict:
+    """`first`: the first open (every figure computed); `again`: the median of `runs` more
+    while the data do not change (the figures come from the cache). With `write` (a function
+    that changes the region's data): `stale`, the open right after it (the previous figures,
+    a background refresh queued), and `fresh`, the open after that refresh finished."""
     cache.clear()
-    for _run in range(runs + 1):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            if getattr(response, "streaming", False):
-                b"".join(response.streaming_content)
-            times.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"{url}: HTTP {response.status_code}")
-        queries.append(len(captured.captured_queries))
-    return times[0] * 1000, queries[0], statistics.median(times[1:]) * 1000, queries[-1]
+    result = {"first": _open(client, url)}
+    again = [_open(client, url) for _run in range(runs)]
+    result["again"] = (statistics.median(t for t, _q in again), again[-1][1])
+    if write is not None:
+        stale = []
+        for _run in range(runs):
+            write()
+            stale.append(_open(client, url))
+            _wait_for_background_tasks()
+        result["stale"] = (statistics.median(t for t, _q in stale), stale[-1][1])
+        result["fresh"] = _open(client, url)
+    return result
+
+
+def touch(region):
+    """A write to the region's data: one development record saved again (its marker moves)."""
+
+    def write():
+        with scopes_disabled():
+            DevelopmentRecord.objects.filter(
+                pk=DevelopmentRecord.objects.filter(region=region).order_by("pk").values("pk")[:1]
+            ).update(jp=F("jp"))
+
+    return write
 
 
 def main() -> None:
@@ -388,49 +424,58 @@ def main() -> None:
 
     client = Client()
     pages = [
-        ("ASN", "asn", "dashboards:asn", ""),
-        ("tim (atasan)", "team", "dashboards:team", ""),
-        ("wilayah (admin)", "admin", "dashboards:region", ""),
-        ("daftar di bawah target", "admin", "dashboards:region_people", "?kategori=below"),
-        ("tanpa pengembangan", "admin", "dashboards:region_people", "?kategori=none"),
-        ("penghargaan (pratinjau)", "admin", "dashboards:recognition", ""),
+        ("ASN", "asn", "dashboards:asn", "", False),
+        ("tim (atasan)", "team", "dashboards:team", "", False),
+        ("wilayah (admin)", "admin", "dashboards:region", "", True),
+        ("daftar di bawah target", "admin", "dashboards:region_people", "?kategori=below", False),
+        ("tanpa pengembangan", "admin", "dashboards:region_people", "?kategori=none", False),
+        ("penghargaan (pratinjau)", "admin", "dashboards:recognition", "", False),
     ]
-    results: dict[str, dict[int, tuple[float, int]]] = {}
-    for label, who, name, query in pages:
+    results: dict[str, dict[int, dict]] = {}
+    for label, who, name, query, refreshed in pages:
         for size, region in regions.items():
             client.force_login(people[size][who])
             url = reverse(name, kwargs={"region_slug": region.slug}) + query
-            results.setdefault(label, {})[size] = time_page(client, url, args.runs)
+            write = touch(region) if refreshed else None
+            results.setdefault(label, {})[size] = time_page(client, url, args.runs, write)
     client.force_login(viewer)
-    national = time_page(client, reverse("national:dashboard"), args.runs)
+    national = time_page(
+        client, reverse("national:dashboard"), args.runs, touch(regions[sizes[-1]])
+    )
 
-    def cell(result, warm):
-        ms, queries = (result[2], result[3]) if warm else (result[0], result[1])
-        return f"{f'{ms:.0f} ms / {queries} q':>20}"
+    def cell(result, kind):
+        if kind not in result:
+            return f"{'':>16}"
+        ms, queries = result[kind]
+        return f"{f'{ms:.0f} ms / {queries} q':>16}"
 
+    kinds = ("first", "again", "stale", "fresh")
     print()
     print(
-        f"server time and queries; {per_employee} enrolments and records per employee; "
-        f"first open (every figure computed), then the median of {args.runs} more opens"
+        f"server time and queries; {per_employee} enrolments and records per employee. "
+        f"first: every figure computed; again: median of {args.runs} more opens; "
+        f"stale: median of {args.runs} opens each right after a write (previous figures shown, "
+        "a background refresh queued); fresh: the open after that refresh"
     )
-    header = f"{'dashboard':<26}" + "".join(
-        f"{f'{s:,} first':>20}{f'{s:,} again':>20}" for s in sizes
-    )
-    print(header)
-    print("-" * len(header))
-    for label, by_size in results.items():
-        cells = "".join(cell(by_size[s], False) + cell(by_size[s], True) for s in sizes)
-        print(f"{label:<26}{cells}")
+    for size in sizes:
+        print()
+        header = f"{f'{size:,} employees':<26}" + "".join(f"{k:>16}" for k in kinds)
+        print(header)
+        print("-" * len(header))
+        for label, by_size in results.items():
+            print(f"{label:<26}" + "".join(cell(by_size[size], k) for k in kinds))
+    print()
     print(
-        f"{'nasional (all regions)':<26}{cell(national, False)}{cell(national, True)}"
-        f"   ({Region.objects.count()} regions)"
+        f"{'nasional (all regions)':<26}"
+        + "".join(cell(national, k) for k in kinds)
+        + f"   ({Region.objects.count()} regions)"
     )
     if len(sizes) > 1:
         print()
         print("growth of the first open's server time between sizes (data ×10 each step):")
         for label, by_size in results.items():
             steps = ", ".join(
-                f"×{by_size[b][0] / by_size[a][0]:.1f}"
+                f"×{by_size[b]['first'][0] / by_size[a]['first'][0]:.1f}"
                 for a, b in zip(sizes, sizes[1:], strict=False)
             )
             print(f"  {label:<26}{steps}")

@@ -278,7 +278,7 @@ else:
 KOMPETENSI_DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 # After a write, the previous figures (at most this old) are shown, marked as being recomputed,
 # while a background worker recomputes them (dashboards/caching.py).
-KOMPETENSI_DASHBOARD_STALE_SECONDS = env.int("DASHBOARD_STALE_SECONDS", default=3600)
+KOMPETENSI_DASHBOARD_STALE_SECONDS = env.int("DASHBOARD_STALE_SECONDS", default=86400)
 
 # Celery: with no broker configured, tasks run eagerly in-process (embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
