@@ -27,9 +27,12 @@ from .models import Region
 
 
 def _tenant_models() -> Iterator[type[models.Model]]:
-    """Concrete models with a `region` foreign key to Region, in app registry order."""
+    """Concrete models with a `region` foreign key to Region, in app registry order (except
+    derived tables, e.g. the verified JP per year that triggers rebuild on load)."""
     for model in apps.get_models():
         if model is Region or model._meta.proxy or not model._meta.managed:
+            continue
+        if getattr(model, "derived", False):  # rebuilt by the database as rows are loaded
             continue
         try:
             field = model._meta.get_field("region")

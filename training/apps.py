@@ -75,3 +75,6 @@ class TrainingConfig(AppConfig):
         post_migrate.connect(
             create_default_schedules, sender=self, dispatch_uid="training_default_schedules"
         )
+        from .jp_summary import install_after_migrate
+
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="training_jp_summary")

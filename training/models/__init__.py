@@ -39,6 +39,7 @@ from .records import (
     DevelopmentPlanItem,
     DevelopmentRecord,
     HistoryEvent,
+    VerifiedJpYear,
 )
 
 __all__ = [
@@ -75,4 +76,5 @@ __all__ = [
     "QuizAttempt",
     "Session",
     "Speaker",
+    "VerifiedJpYear",
 ]

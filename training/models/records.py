@@ -99,6 +99,37 @@ class DevelopmentRecord(SyncedModel):
         return f"{self.title} ({self.jp} JP)"
 
 
+class VerifiedJpYear(models.Model):
+    """Σ verified JP and the number of verified records of one employee in one year.
+
+    Derived from DevelopmentRecord and kept exact by database triggers on its table
+    (`training.jp_summary`), whatever writes the records (services, bulk updates, imports,
+    deletions), so dashboards and lists read one indexed row per employee instead of summing
+    the ledger. Never written by Python code; not part of a region export (it is rebuilt by
+    the triggers as the records are loaded)."""
+
+    derived = True  # regions.region_export skips derived tables
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    jp = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    records = models.IntegerField(default=0)
+
+    objects = ScopedManager(region="region")
+
+    class Meta:
+        verbose_name = _("JP terverifikasi per tahun")
+        verbose_name_plural = _("JP terverifikasi per tahun")
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "year"], name="one_jp_sum_per_year")
+        ]
+        indexes = [models.Index(fields=["region", "year", "jp"])]
+
+    def __str__(self):
+        return f"{self.employee_id} {self.year}: {self.jp} JP"
+
+
 class DevelopmentPlan(models.Model):
     """An ASN's plan for the year; the direct supervisor approves it."""
 

@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Employee, Region
-from training.models import DevelopmentPlan, DevelopmentRecord
+from training.models import DevelopmentPlan, DevelopmentRecord, VerifiedJpYear
 from training.selectors.history import history_for
 
 Status = DevelopmentRecord.Status
@@ -58,15 +58,31 @@ def _jp_per_employee(records: QuerySet) -> Coalesce:
 
 def verified_jp(*, year: int, until: dt.date | None = None) -> Coalesce:
     """For Employee querysets: the employee's verified JP of `year` (up to `until`), 0 without
-    any. `Employee.objects.annotate(jp=verified_jp(year=2025)).filter(jp__lt=20)`."""
+    any. `Employee.objects.annotate(jp=verified_jp(year=2025)).filter(jp__lt=20)`.
+
+    The whole year's JP is read from the sums the database keeps (`VerifiedJpYear`, one row
+    per employee and year: `training.jp_summary`); up to a day, from the records."""
+    if until is None:
+        total = VerifiedJpYear.objects.filter(employee=OuterRef("pk"), year=year).values("jp")
+        return Coalesce(
+            Subquery(total[:1], output_field=JP_FIELD), Value(ZERO, output_field=JP_FIELD)
+        )
     return _jp_per_employee(
         DevelopmentRecord.objects.filter(counts_toward_jp(year=year, until=until))
     )
 
 
 def verified_jp_by_employee(*, region: Region, year: int, until: dt.date | None = None) -> QuerySet:
-    """Verified JP of `year` (up to `until`) per employee of the region, in one grouped query:
-    rows of `employee_id` and `total`; employees without verified JP have no row."""
+    """Verified JP of `year` (up to `until`) per employee of the region, in one query: rows of
+    `employee_id` and `total`; employees without verified JP have no row. The whole year's
+    comes from the kept sums (see `verified_jp`), a part of it from the records."""
+    if until is None:
+        return (
+            VerifiedJpYear.objects.filter(region=region, year=year, records__gt=0)
+            .order_by()
+            .values("employee_id")
+            .annotate(total=F("jp"))
+        )
     return (
         DevelopmentRecord.objects.filter(counts_toward_jp(year=year, until=until), region=region)
         .order_by()
