@@ -151,8 +151,11 @@ def job_list(request, region_slug):
 
 
 def _describe(job: BackgroundJob) -> BackgroundJob:
-    """Attach what the templates show: the kind's label and a report job's month."""
+    """Attach what the templates show: the kind's label, a report job's month, and a
+    registered kind's description and link back (`job_services.JobKind`)."""
     job.label = job_services.job_kind_label(job.kind)
+    extras = job_services.job_kind_extras(job)
+    job.description, job.back = extras["description"], extras["back"]
     job.period_label = ""
     if job.kind == job_services.MONTHLY_REPORT:
         with contextlib.suppress(ValueError):
