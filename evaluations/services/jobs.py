@@ -79,8 +79,8 @@ class JobKind:
     with a message for the user; `allowed(user, region)` says who may start one (job_start
     raises PermissionDenied otherwise); `run(job=, region=, progress=)` returns an `Outcome`.
     `audit` records the start in the audit trail (an export of personal data). `describe(job)`
-    is a short line under the title of the job's page and `back(job)` a (url, label) link back
-    to where the job was started (both optional, shown on the job pages)."""
+    is a short line under the title of the job's page and `back(job, region)` a (url, label) link
+    back to where the job was started (both optional, shown on the job pages; no queries)."""
 
     kind: str
     label: str
@@ -89,7 +89,7 @@ class JobKind:
     allowed: Callable[..., bool] | None = None
     audit: bool = False
     describe: Callable[[BackgroundJob], str] | None = None
-    back: Callable[[BackgroundJob], tuple[str, str]] | None = None
+    back: Callable[[BackgroundJob, Region], tuple[str, str]] | None = None
 
 
 REGISTERED_KINDS: dict[str, JobKind] = {}
@@ -112,14 +112,14 @@ def job_kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
-def job_kind_extras(job: BackgroundJob) -> dict:
+def job_kind_extras(job: BackgroundJob, region: Region) -> dict:
     """What a registered kind shows on the job pages: `description` and `back` (url, label)."""
     registered = REGISTERED_KINDS.get(job.kind)
     if registered is None:
         return {"description": "", "back": None}
     return {
         "description": registered.describe(job) if registered.describe else "",
-        "back": registered.back(job) if registered.back else None,
+        "back": registered.back(job, region) if registered.back else None,
     }
 
 
