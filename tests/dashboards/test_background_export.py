@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from dashboards import people
 from evaluations.models import BackgroundJob
 from evaluations.services import jobs
-from regions.models import Notification
+from regions.models import AuditEvent, Notification
 from tests.factories.evaluations import BackgroundJobFactory
 from tests.factories.regions import EmployeeFactory, make_admin
 
@@ -143,6 +143,9 @@ def test_a_long_list_goes_to_a_job_whose_file_has_exactly_the_list(
     assert job.total == job.done == len(expected) == 8
     assert job.result["rows"] == len(expected)
     assert job.params["category"] == "none" and job.params["year"] == YEAR
+    with scopes_disabled():  # who exported which personal data (docs/security.md)
+        (event,) = AuditEvent.objects.filter(region=region, action=AuditEvent.Action.EXPORT)
+    assert event.actor == admin.user and "category=none" in event.note
 
     with job.result_file.open("rb") as handle:
         raw = handle.read()
