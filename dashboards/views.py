@@ -16,9 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from evaluations.models import BackgroundJob
+from evaluations.services import jobs as job_services
 from kompetensi.views import paginate, query_without_page, safe_next_url
 from regions.models import Golongan, PositionType, Unit
 from regions.permissions import region_admin_required, region_employee_required, supervisor_required
@@ -26,7 +27,7 @@ from training.forms.enrolment import DecisionForm
 from training.selectors import enrolment as enrolment_selectors
 from training.services import enrolment as enrolment_services
 
-from . import exports, refresh
+from . import exports, people, refresh
 from .caching import cached
 from .forms import RecognitionForm
 from .national_tables import national_charts, national_table
@@ -36,7 +37,7 @@ from .selectors import recognition as recognition_selectors
 from .selectors import version as version_selectors
 from .services import recognition as recognition_services
 
-FIRST_YEAR = 2015
+FIRST_YEAR = people.FIRST_YEAR
 DASHBOARD_SLUGS = {"saya": "asn", "tim": "team", "wilayah": "region"}
 
 
@@ -211,28 +212,15 @@ def region_dashboard(request, region_slug):
     )
 
 
-PEOPLE_TITLES = {
-    "below": gettext_lazy("PNS di bawah target JP"),
-    "met": gettext_lazy("PNS yang memenuhi target JP"),
-    "none": gettext_lazy("ASN tanpa pengembangan sama sekali"),
-    "all": gettext_lazy("Semua ASN aktif"),
-}
-PEOPLE_COLUMNS = [
-    Column("nip", "NIP"),
-    Column("name", gettext_lazy("Nama")),
-    Column("type", gettext_lazy("Status")),
-    Column("golongan", gettext_lazy("Golongan")),
-    Column("position", gettext_lazy("Jabatan")),
-    Column("unit", gettext_lazy("Unit kerja")),
-    Column("jp", gettext_lazy("JP terverifikasi"), "decimal"),
-]
+PEOPLE_TITLES = people.PEOPLE_TITLES
 
 
 @region_admin_required
 def region_people(request, region_slug):
     """The employees behind a figure of the region dashboard, filtered like it; CSV/XLSX with
-    `?format=`. Names are personal data: the region's admins only (national viewers read the
-    aggregate dashboard)."""
+    `?format=`: in the request up to KOMPETENSI_EXPORT_INLINE_MAX_ROWS rows, by a background
+    job above it (its progress page). Names are personal data: the region's admins only
+    (national viewers read the aggregate dashboard)."""
     year = _year(request)
     units = _units(request.region)
     unit_id = _unit_id(request, units)
@@ -245,34 +233,18 @@ def region_people(request, region_slug):
     position_type = request.GET.get("jabatan", "")
     if position_type not in PositionType.values:
         position_type = ""
-    employees = jp_selectors.people(
-        region=request.region,
+    filters = people.PeopleFilters(
         year=year,
         category=category,
         unit_id=unit_id,
         golongan=golongan,
         position_type=position_type,
     )
+    employees = filters.queryset(request.region)
     title = PEOPLE_TITLES[category]
-    fmt = request.GET.get("format", "")
-    if fmt in exports.FORMATS:
-        rows = (
-            (
-                e.nip,
-                e.name,
-                e.get_employment_type_display(),
-                e.get_golongan_display() or (f"{e.pppk_grade}" if e.pppk_grade else ""),
-                e.position,
-                e.unit.name,
-                e.jp,
-            )
-            for e in employees.iterator(chunk_size=2000)
-        )
-        return exports.download(
-            columns=PEOPLE_COLUMNS, rows=rows, fmt=fmt, filename=f"{title} {year}", title=str(title)
-        )
+    if "format" in request.GET:
+        return _people_export(request, filters, employees)
     page = paginate(request, employees)
-    filters = _filters(request, year, units, unit_id)
     return render(
         request,
         "dashboards/region_people.html",
@@ -281,7 +253,7 @@ def region_people(request, region_slug):
             "title": title,
             "category": category,
             "categories": PEOPLE_TITLES,
-            "filters": filters,
+            "filters": _filters(request, year, units, unit_id),
             "golongan": golongan,
             "golongan_label": dict(Golongan.choices).get(golongan, ""),
             "position_type": position_type,
@@ -295,8 +267,52 @@ def region_people(request, region_slug):
                     if k in ("kategori", "tahun", "unit", "golongan", "jabatan")
                 }
             ),
+            "inline_max_rows": people.inline_max_rows(),
         },
     )
+
+
+def _people_export(request, filters: people.PeopleFilters, employees):
+    """A short list is downloaded at once; a longer one (one COUNT query decides) becomes a
+    background job and the browser goes to its progress page. A refusal (bad format, too many
+    unfinished jobs) goes back to the list with its message."""
+    list_url = reverse("dashboards:region_people", kwargs={"region_slug": request.region.slug})
+    list_url += "?" + urlencode(filters.query())
+    fmt = request.GET.get("format", "")
+    if fmt not in exports.FORMATS:
+        messages.error(request, _("Pilih format berkas: CSV atau XLSX."))
+        return redirect(list_url)
+    if employees.count() <= people.inline_max_rows():
+        return exports.download(
+            columns=people.PEOPLE_COLUMNS,
+            rows=people.people_rows(employees),
+            fmt=fmt,
+            filename=f"{filters.title} {filters.year}",
+            title=filters.title,
+        )
+    try:
+        job = job_services.job_start(
+            region=request.region,
+            user=request.user,
+            kind=people.PEOPLE_EXPORT,
+            params=filters.job_params(fmt),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+        return redirect(list_url)
+    # Tasks may run in-process (no broker): say what is true now.
+    job.refresh_from_db(fields=["status"])
+    if job.status == BackgroundJob.Status.DONE:
+        messages.success(request, _("Berkas daftar pegawai siap diunduh."))
+    elif job.status != BackgroundJob.Status.FAILED:
+        messages.info(
+            request,
+            _(
+                "Daftar ini panjang, sehingga berkasnya disiapkan di latar belakang. Halaman ini "
+                "menampilkan kemajuannya; Anda juga akan diberi tahu bila berkasnya siap."
+            ),
+        )
+    return redirect("evaluations:job_detail", region_slug=request.region.slug, job_id=job.pk)
 
 
 def dashboard_export(request, region_slug, dashboard):

@@ -140,7 +140,7 @@ def employee_import_background(request, region_slug):
 def job_list(request, region_slug):
     page = paginate(request, selectors.job_list_for_user(region=request.region, user=request.user))
     for job in page.object_list:
-        _describe(job)
+        _describe(job, request.region)
     context = {
         "page": page,
         "polling": any(job.status in UNFINISHED for job in page.object_list),
@@ -150,9 +150,12 @@ def job_list(request, region_slug):
     return render(request, "evaluations/job_list.html", context)
 
 
-def _describe(job: BackgroundJob) -> BackgroundJob:
-    """Attach what the templates show: the kind's label and a report job's month."""
+def _describe(job: BackgroundJob, region) -> BackgroundJob:
+    """Attach what the templates show: the kind's label, a report job's month, and a
+    registered kind's description and link back (`job_services.JobKind`)."""
     job.label = job_services.job_kind_label(job.kind)
+    extras = job_services.job_kind_extras(job, region)
+    job.description, job.back = extras["description"], extras["back"]
     job.period_label = ""
     if job.kind == job_services.MONTHLY_REPORT:
         with contextlib.suppress(ValueError):
@@ -168,7 +171,7 @@ def _job_context(request, job: BackgroundJob) -> dict:
         report = selectors.report_get(
             region=request.region, report_id=job.result.get("report_id") or 0
         )
-    _describe(job)
+    _describe(job, request.region)
     return {
         "job": job,
         "label": job.label,

@@ -427,6 +427,9 @@ KOMPETENSI_EVIDENCE_MAX_BYTES = env.int("KOMPETENSI_EVIDENCE_MAX_BYTES", default
 # upload page hands the file to the background import (progress bar, per-row error report).
 KOMPETENSI_IMPORT_MAX_ROWS = env.int("KOMPETENSI_IMPORT_MAX_ROWS", default=20_000)
 KOMPETENSI_IMPORT_SYNC_MAX_BYTES = env.int("KOMPETENSI_IMPORT_SYNC_MAX_BYTES", default=100 * 1024)
+# Dashboard people lists (dashboards/people.py): longer exports than this go to a background job
+# (progress bar, "file ready" notification) instead of being answered in the request.
+KOMPETENSI_EXPORT_INLINE_MAX_ROWS = env.int("KOMPETENSI_EXPORT_INLINE_MAX_ROWS", default=2000)
 # Online courses (training.lesson_files): the largest uploads, and a SCORM package's limits
 # (its zip and its unpacked size, and its number of files).
 KOMPETENSI_VIDEO_MAX_BYTES = env.int("KOMPETENSI_VIDEO_MAX_BYTES", default=300 * 1024 * 1024)

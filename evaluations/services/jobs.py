@@ -6,6 +6,9 @@ commits. `job_run` (what the task calls) claims the job with a compare-and-swap
 UPDATE every N rows, stores the file through Django storage and marks the job done or failed.
 A failure is kept on the job as a message in Indonesian; the user never sees a 500. A job that is
 done or failed is never run again; a running one only when its claim is stale (its worker died).
+
+A higher app (dashboards) adds its own kinds with `register_job_kind` from its `ready()`: the
+runner, the cleaning of the params and who may start one stay in that app.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -68,8 +71,56 @@ KIND_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of job registered by a higher app (`register_job_kind`, from its `ready()`).
+
+    `clean(params, region=...)` returns the params the runner accepts or raises ValidationError
+    with a message for the user; `allowed(user, region)` says who may start one (job_start
+    raises PermissionDenied otherwise); `run(job=, region=, progress=)` returns an `Outcome`.
+    `audit` records the start in the audit trail (an export of personal data). `describe(job)`
+    is a short line under the title of the job's page and `back(job, region)` a (url, label) link
+    back to where the job was started (both optional, shown on the job pages; no queries)."""
+
+    kind: str
+    label: str
+    run: Callable[..., Outcome]
+    clean: Callable[..., dict]
+    allowed: Callable[..., bool] | None = None
+    audit: bool = False
+    describe: Callable[[BackgroundJob], str] | None = None
+    back: Callable[[BackgroundJob, Region], tuple[str, str]] | None = None
+
+
+REGISTERED_KINDS: dict[str, JobKind] = {}
+
+
+def register_job_kind(job_kind: JobKind) -> None:
+    """Add a kind of job (idempotent per key: registering it again replaces it)."""
+    if job_kind.kind in KIND_LABELS and job_kind.kind not in REGISTERED_KINDS:
+        raise ValueError(f"Job kind {job_kind.kind!r} is built in")
+    REGISTERED_KINDS[job_kind.kind] = job_kind
+
+
+def unregister_job_kind(kind: str) -> None:
+    REGISTERED_KINDS.pop(kind, None)
+
+
 def job_kind_label(kind: str) -> str:
+    if kind in REGISTERED_KINDS:
+        return str(REGISTERED_KINDS[kind].label)
     return str(KIND_LABELS.get(kind, kind))
+
+
+def job_kind_extras(job: BackgroundJob, region: Region) -> dict:
+    """What a registered kind shows on the job pages: `description` and `back` (url, label)."""
+    registered = REGISTERED_KINDS.get(job.kind)
+    if registered is None:
+        return {"description": "", "back": None}
+    return {
+        "description": registered.describe(job) if registered.describe else "",
+        "back": registered.back(job, region) if registered.back else None,
+    }
 
 
 # --- Progress ----------------------------------------------------------------------------------
@@ -128,9 +179,11 @@ class Progress:
 # --- Starting a job ----------------------------------------------------------------------------
 
 
-def _clean_params(kind: str, params: dict) -> dict:
+def _clean_params(kind: str, params: dict, *, region: Region) -> dict:
     """The parameters a runner accepts, checked (forms check shape; this is the last word)."""
     params = dict(params or {})
+    if kind in REGISTERED_KINDS:
+        return REGISTERED_KINDS[kind].clean(params, region=region)
     if kind in exports.EXPORTS:
         if params.get("format") not in exports.FORMATS:
             raise ValidationError(_("Pilih format berkas: XLSX atau CSV."), code="format")
@@ -158,7 +211,10 @@ def _clean_params(kind: str, params: dict) -> dict:
 @transaction.atomic
 def job_start(*, region: Region, user, kind: str, params: dict) -> BackgroundJob:
     """Record a job and queue its task once the transaction commits."""
-    params = _clean_params(kind, params)
+    registered = REGISTERED_KINDS.get(kind)
+    if registered is not None and registered.allowed and not registered.allowed(user, region):
+        raise PermissionDenied(_("Anda tidak dapat memulai proses ini."))
+    params = _clean_params(kind, params, region=region)
     unfinished = BackgroundJob.objects.filter(
         region=region, created_by=user, status__in=UNFINISHED
     ).count()
@@ -173,7 +229,7 @@ def job_start(*, region: Region, user, kind: str, params: dict) -> BackgroundJob
         )
     params["language"] = translation.get_language() or settings.LANGUAGE_CODE
     job = BackgroundJob.objects.create(region=region, created_by=user, kind=kind, params=params)
-    if kind.startswith("export_"):
+    if kind.startswith("export_") or (registered is not None and registered.audit):
         # Who exported which personal data, when and from where (docs/security.md).
         audit.record(
             action=audit.Action.EXPORT,
@@ -288,6 +344,8 @@ def job_run(*, job_id: int) -> str:
 
 def _run_claimed(job: BackgroundJob, region: Region) -> str:
     runner = RUNNERS.get(job.kind)
+    if job.kind in REGISTERED_KINDS:
+        runner = REGISTERED_KINDS[job.kind].run
     progress = Progress(job.pk)
     outcome = None
     try:
