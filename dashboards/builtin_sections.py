@@ -261,6 +261,64 @@ def team_trainings(ctx: DashboardContext) -> dict | None:
     return {"table": table, "tables": [table]}
 
 
+def team_competency_gaps(ctx: DashboardContext) -> dict | None:
+    """The team's competency gaps as a heat map: person × competency (the gap of each person's
+    profile). The page draws the competencies with the most gaps; the export has them all."""
+    employee = ctx.employee
+    if employee is None:
+        return None
+    matrix = people_selectors.team_gap_matrix(region=ctx.region, supervisor=employee)
+    not_assessed = _("belum dinilai")
+    table = Table(
+        key="team_competency_gaps",
+        title=_("Kesenjangan kompetensi tim (standar dikurangi hasil penilaian)"),
+        columns=[
+            Column("name", _("Nama")),
+            Column("position", _("Jabatan")),
+            Column("gap_count", _("Kompetensi dengan kesenjangan"), "int"),
+            Column("unassessed", _("Kompetensi belum dinilai"), "int"),
+            *[
+                Column(f"c{c.competency.pk}", f"{c.competency.code} {c.competency.name}", "int")
+                for c in matrix.columns
+            ],
+        ],
+        rows=[
+            (
+                row.employee.name,
+                row.employee.position,
+                row.gap_count,
+                row.unassessed,
+                *[
+                    (not_assessed if cell.gap is None else cell.gap) if cell.required else None
+                    for cell in row.cells
+                ],
+            )
+            for row in matrix.rows
+        ],
+    )
+    slug = ctx.region.slug
+    return {
+        "matrix": matrix,
+        "columns": [
+            (column, _url("training:catalogue", ctx, competency=column.competency.pk))
+            for column in matrix.shown_columns
+        ],
+        "people": [
+            {
+                "row": row,
+                "url": reverse(
+                    "training:team_member_competencies",
+                    kwargs={"region_slug": slug, "employee_pk": row.employee.pk},
+                ),
+                "cells": matrix.shown_cells(row),
+            }
+            for row in matrix.rows
+        ],
+        "table": table,
+        "tables": [table],
+    }
+
+
 # --- Region ------------------------------------------------------------------------------------
 
 
@@ -588,6 +646,13 @@ SECTIONS = (
         "dashboards/sections/team_trainings.html",
         team_trainings,
         30,
+    ),
+    Section(
+        "dashboards.team_competency_gaps",
+        "team",
+        "dashboards/sections/team_competency_gaps.html",
+        team_competency_gaps,
+        45,
     ),
     Section(
         "dashboards.region_waiting",

@@ -16,6 +16,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -24,7 +25,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from regions.models import Employee, Region
-from training.models import DevelopmentPlan, DevelopmentRecord, Enrolment
+from training.models import Competency, DevelopmentPlan, DevelopmentRecord, Enrolment
+from training.selectors.competencies import GapRow, gap_rows_of
 
 from . import jp
 
@@ -116,6 +118,11 @@ class MemberRow:
         return str(DevelopmentPlan.Status(self.plan_status).label) if self.plan_status else ""
 
 
+def team_queryset(*, region: Region, supervisor: Employee) -> QuerySet[Employee]:
+    """The supervisor's team: their active direct subordinates (every team section's rows)."""
+    return Employee.objects.filter(region=region, supervisor=supervisor, is_active=True)
+
+
 def team_members(*, region: Region, supervisor: Employee, year: int) -> list[MemberRow]:
     """Each active direct subordinate with verified and pending JP of the year, completed
     trainings and the year's plan status; PNS below the target first (furthest behind first),
@@ -134,7 +141,7 @@ def team_members(*, region: Region, supervisor: Employee, year: int) -> list[Mem
         .values("n")
     )
     members = (
-        Employee.objects.filter(region=region, supervisor=supervisor, is_active=True)
+        team_queryset(region=region, supervisor=supervisor)
         .select_related("unit")
         .annotate(
             verified=jp.verified_jp(year=year),
@@ -209,6 +216,127 @@ def team_training_count(*, region: Region, supervisor: Employee, year: int) -> i
         status__in=Enrolment.LIVE_STATUSES,
         offering__start_date__year=year,
     ).count()
+
+
+# --- Team: competency gaps (heat map) ----------------------------------------------------------
+
+HEATMAP_COLUMNS = 12  # competencies shown; the export has them all
+
+
+def gap_severity(gap: int | None) -> str:
+    """The heat map's class of a gap: not assessed, met (≤ 0), 1, 2, or 3 and more."""
+    if gap is None:
+        return "unassessed"
+    if gap <= 0:
+        return "met"
+    return {1: "low", 2: "medium"}.get(gap, "high")
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One person × competency: their gap row, or None when their standard does not require
+    the competency."""
+
+    row: GapRow | None
+
+    @property
+    def gap(self) -> int | None:
+        return self.row.gap if self.row else None
+
+    @property
+    def required(self) -> bool:
+        return self.row is not None
+
+    @property
+    def severity(self) -> str:
+        return gap_severity(self.gap) if self.row else "none"
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    employee: Employee
+    cells: list[HeatCell]  # one per competency of the matrix, all of them (shown or not)
+    gap_count: int  # required competencies with a positive gap
+    gap_total: int
+    unassessed: int
+
+
+@dataclass(frozen=True)
+class CompetencyColumn:
+    competency: Competency
+    with_gap: int  # people of the team with a positive gap
+    gap_total: int
+    required_by: int
+
+
+@dataclass(frozen=True)
+class HeatMatrix:
+    columns: list[CompetencyColumn]  # every competency required of someone in the team
+    rows: list[HeatRow]
+    shown: int  # the first `shown` columns are drawn on the page
+
+    @property
+    def shown_columns(self) -> list[CompetencyColumn]:
+        return self.columns[: self.shown]
+
+    @property
+    def hidden_count(self) -> int:
+        return len(self.columns) - self.shown
+
+    def shown_cells(self, row: HeatRow) -> list[tuple[CompetencyColumn, HeatCell]]:
+        return list(zip(self.shown_columns, row.cells[: self.shown], strict=True))
+
+
+def team_gap_matrix(
+    *, region: Region, supervisor: Employee, max_columns: int | None = None
+) -> HeatMatrix:
+    """The team's competency gaps, person × competency. The gaps are each person's profile
+    (`training.selectors.competencies.gap_rows_of`: their standard, their latest assessments).
+
+    Columns: the competencies any member's standard requires, most people with a gap first
+    (then the larger total gap, then dictionary order); `max_columns` of them are shown
+    (default HEATMAP_COLUMNS).
+    Rows: most competencies with a gap first, then the larger total gap, then by name.
+    Constant queries: the team (1) and the profiles (4)."""
+    members = list(team_queryset(region=region, supervisor=supervisor).order_by("name", "id"))
+    profiles = gap_rows_of(region=region, employees=members)
+    columns: dict[int, CompetencyColumn] = {}
+    for rows in profiles.values():
+        for row in rows:
+            column = columns.get(row.competency.pk) or CompetencyColumn(row.competency, 0, 0, 0)
+            columns[row.competency.pk] = CompetencyColumn(
+                competency=row.competency,
+                with_gap=column.with_gap + (1 if row.has_need else 0),
+                gap_total=column.gap_total + (row.gap if row.has_need else 0),
+                required_by=column.required_by + 1,
+            )
+    ordered = sorted(
+        columns.values(),
+        key=lambda c: (
+            -c.with_gap,
+            -c.gap_total,
+            -c.required_by,
+            c.competency.type,
+            c.competency.code,
+            c.competency.pk,
+        ),
+    )
+    heat_rows = []
+    for member in members:
+        by_competency = {row.competency.pk: row for row in profiles.get(member.pk, [])}
+        needs = [row.gap for row in by_competency.values() if row.has_need]
+        heat_rows.append(
+            HeatRow(
+                employee=member,
+                cells=[HeatCell(by_competency.get(c.competency.pk)) for c in ordered],
+                gap_count=len(needs),
+                gap_total=sum(needs),
+                unassessed=sum(1 for row in by_competency.values() if row.gap is None),
+            )
+        )
+    heat_rows.sort(key=lambda r: (-r.gap_count, -r.gap_total, r.employee.name, r.employee.pk))
+    limit = HEATMAP_COLUMNS if max_columns is None else max_columns
+    return HeatMatrix(columns=ordered, rows=heat_rows, shown=min(len(ordered), max(0, limit)))
 
 
 def month_dates(year: int) -> list[dt.date]:

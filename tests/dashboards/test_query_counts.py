@@ -10,8 +10,15 @@ from django_scopes import scopes_disabled
 
 from regions.models import Employee, User
 from tests.factories.regions import EmployeeFactory, UnitFactory
-from tests.factories.training import EnrolmentFactory, OfferingFactory
-from training.models import Enrolment
+from tests.factories.training import (
+    EnrolmentFactory,
+    OfferingFactory,
+    assess,
+    national,
+    standard,
+    technical,
+)
+from training.models import Enrolment, PositionStandard
 
 from .conftest import YEAR, record
 
@@ -20,7 +27,8 @@ pytestmark = pytest.mark.django_db
 # Queries of each page, whatever the data size (session, user, region, access included).
 PINNED = {
     "asn": 20,
-    "team": 13,
+    "team": 18,
+    "team_export": 15,
     "region": 28,
     "region_cached": 21,
     "region_people": 11,
@@ -31,8 +39,21 @@ PINNED = {
 }
 
 
+def competency_standard(region) -> list:
+    """The region's pelaksana standard (made once): the competencies it requires."""
+    with scopes_disabled():
+        existing = PositionStandard.objects.filter(region=region).first()
+        if existing is not None:
+            return [item.competency for item in existing.items.all()]
+    required = [national("M.01"), national("M.02"), technical(region, f"TK.{region.pk:02d}")]
+    standard(region, items=[(c, 3) for c in required])
+    return required
+
+
 def grow(region, boss, n=12):
-    """n more employees (half under `boss`) with records, enrolments and batches."""
+    """n more employees (half under `boss`) with records, enrolments, batches and competency
+    assessments (the team's heat map)."""
+    required = competency_standard(region)
     with scopes_disabled():
         unit = UnitFactory(region=region)
         batches = [
@@ -62,6 +83,8 @@ def grow(region, boss, n=12):
                 pre_test_score=50,
                 post_test_score=70,
             )
+            for k, competency in enumerate(required[: 1 + i % 3]):
+                assess(employee, competency, 1 + (i + k) % 4, on=dt.date(YEAR, 1, 5))
 
 
 def count(client, url) -> int:
@@ -95,6 +118,11 @@ def measure(client, region, world, admin, viewer) -> dict:
     counts["asn"] = count(client, url("asn"))
     client.force_login(world.boss.user)
     counts["team"] = count(client, url("team"))
+    counts["team_export"] = count(
+        client,
+        reverse("dashboards:export_team", kwargs={"region_slug": region.slug})
+        + f"?tahun={YEAR}&tabel=team_competency_gaps&format=csv",
+    )
     client.force_login(admin.user)
     counts["region"] = count(client, url("region"))  # computed: a new version of the data
     counts["region_cached"] = count(client, url("region"))  # the same version: from the cache

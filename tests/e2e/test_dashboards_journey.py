@@ -15,7 +15,14 @@ from playwright.sync_api import expect
 
 from regions.models import Employee, User
 from tests.factories.regions import EmployeeFactory, RegionFactory, UnitFactory, make_admin
-from tests.factories.training import DevelopmentRecordFactory, EnrolmentFactory, OfferingFactory
+from tests.factories.training import (
+    DevelopmentRecordFactory,
+    EnrolmentFactory,
+    OfferingFactory,
+    assess,
+    national,
+    standard,
+)
 from training.models import DevelopmentRecord, Enrolment
 
 from ..conftest import PASSWORD
@@ -69,6 +76,12 @@ def city(transactional_db):
         verified(joko, 8, day)  # 24 JP: above the target
         verified(rina, 6, day)  # below
         verified(admin, 30, day)
+        # Competency gaps (the team's heat map): pelaksana need M.01 at 3 and M.02 at 2.
+        m01, m02 = national("M.01"), national("M.02")
+        standard(region, items=[(m01, 3), (m02, 2)])
+        assess(rina, m01, 1, on=day)  # Rina: M.01 gap 2, M.02 not assessed
+        assess(joko, m01, 3, on=day)  # Joko: M.01 met, M.02 gap 1
+        assess(joko, m02, 1, on=day)  # Sari: nothing assessed
         offering = OfferingFactory(region=region, requires_approval=True)
         request = EnrolmentFactory(
             region=region,
@@ -117,6 +130,20 @@ def test_every_role_sees_its_dashboard(new_page, city):
     team.get_by_role("button", name="Setujui Sari Nurhaliza").click()
     expect_flash(team, "Sari Nurhaliza disetujui dan terkonfirmasi.")
 
+    # The team's competency gaps: most gaps first, each cell writes its gap (or "—").
+    heat = team.locator("#team-competency-gaps")
+    expect(heat.locator("thead th")).to_have_text(["Pegawai", "M.01 Integritas", "M.02 Kerja Sama"])
+    people = heat.locator("tbody tr")
+    expect(people).to_have_count(3)
+    expect(people.nth(0).locator("th")).to_contain_text("Rina Wulandari")  # 2 levels short
+    expect(people.nth(0).locator("td")).to_have_text(["2", "—belum dinilai"])
+    expect(people.nth(1).locator("td")).to_have_text(["0", "1"])  # Joko
+    expect(people.nth(2).locator("th")).to_contain_text("Sari Nurhaliza")  # nothing assessed
+    heat.get_by_role("link", name="Rina Wulandari").click()
+    expect(heading(team)).to_have_text("Rina Wulandari")
+    team.go_back()
+    expect(heat).to_be_visible()
+
     # The admin: 2 of 5 PNS meet the target; the "3 PNS" below opens those three.
     office = logged_in(new_page, admin)
     open_menu_item(office, "Dasbor", "Dasbor wilayah")
@@ -144,6 +171,13 @@ def test_every_role_sees_its_dashboard(new_page, city):
     phone.goto(reverse("dashboards:asn", kwargs={"region_slug": "semarang"}))
     expect(phone.get_by_test_id("asn-jp")).to_be_visible()
     assert sideways_overflow(phone) <= 0
+
+    # On a phone, the heat map scrolls inside its card, not the page.
+    small = new_page(viewport=PHONE, is_mobile=True)
+    log_in(small, city["boss"].nip, PASSWORD)
+    small.goto(reverse("dashboards:team", kwargs={"region_slug": "semarang"}))
+    expect(small.locator("#team-competency-gaps")).to_be_visible()
+    assert sideways_overflow(small) <= 0
 
     # The national viewer compares the four regions and opens Semarang (read-only).
     nation = new_page()

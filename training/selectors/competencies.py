@@ -429,6 +429,17 @@ class CompetencyProfile:
         return {row.competency.pk: row.gap for row in self.rows if row.has_need}
 
 
+def _sort_gap_rows(rows: list[GapRow]) -> None:
+    """Biggest need first, then unassessed, then the rest in dictionary order."""
+    rows.sort(
+        key=lambda r: (
+            -(r.gap if r.gap is not None else -99),
+            r.competency.type,
+            r.competency.code,
+        )
+    )
+
+
 def competency_profile(*, employee: Employee) -> CompetencyProfile:
     """Standard, required vs assessed level and gap per competency, and JPM (3 queries)."""
     match = standard_for_employee(employee=employee)
@@ -441,14 +452,7 @@ def competency_profile(*, employee: Employee) -> CompetencyProfile:
         )
         for req in match.requirements
     ]
-    # Biggest need first, then unassessed, then the rest in dictionary order.
-    rows.sort(
-        key=lambda r: (
-            -(r.gap if r.gap is not None else -99),
-            r.competency.type,
-            r.competency.code,
-        )
-    )
+    _sort_gap_rows(rows)
     return CompetencyProfile(
         employee=employee, match=match, rows=rows, other_assessments=list(latest.values())
     )
@@ -550,13 +554,14 @@ class CompetencyGapSummary:
         return (Decimal(self.gap_total) / Decimal(len(self.with_gap))).quantize(Decimal("0.1"))
 
 
-def competency_gaps_of(*, region: Region, employees: list[Employee]) -> list[CompetencyGapSummary]:
-    """Gaps per required competency over `employees` (each with the standard that applies to
-    them, as `standard_for_employee` decides), biggest group with a need first. Constant
-    queries whatever the number of employees: the region's standards and their items (2),
-    the national defaults (1), the latest assessments (1)."""
+def gap_rows_of(*, region: Region, employees: list[Employee]) -> dict[int, list[GapRow]]:
+    """Each employee's gap rows, as `competency_profile` computes them one by one (the standard
+    `standard_for_employee` chooses, the latest assessment of each required competency; biggest
+    need first), for many employees at once: employee id → rows. Constant queries whatever the
+    number of employees: the region's standards and their items (2), the national defaults
+    (1), the latest assessments (1)."""
     if not employees:
-        return []
+        return {}
     standards = list(
         PositionStandard.objects.filter(region=region).prefetch_related(_items_prefetch())
     )
@@ -572,13 +577,13 @@ def competency_gaps_of(*, region: Region, employees: list[Employee]) -> list[Com
         Q(assessed_on__gt=OuterRef("assessed_on"))
         | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
     )
-    latest: dict[tuple[int, int], int] = {
-        (row["employee_id"], row["competency_id"]): row["level"]
-        for row in EmployeeCompetency.objects.filter(region=region, employee_id__in=ids)
+    latest: dict[tuple[int, int], EmployeeCompetency] = {
+        (a.employee_id, a.competency_id): a
+        for a in EmployeeCompetency.objects.filter(region=region, employee_id__in=ids)
         .filter(~Exists(newer))
-        .values("employee_id", "competency_id", "level")
+        .only("id", "employee_id", "competency_id", "level", "source", "assessed_on")
     }
-    summaries: dict[int, CompetencyGapSummary] = {}
+    result: dict[int, list[GapRow]] = {}
     for employee in employees:
         chosen = _choose_standard(employee, standards)
         if chosen is not None:
@@ -593,18 +598,35 @@ def competency_gaps_of(*, region: Region, employees: list[Employee]) -> list[Com
                 if level is not None
                 else []
             )
-        for req in requirements:
+        rows = [
+            GapRow(
+                competency=req.competency,
+                required_level=req.required_level,
+                assessment=latest.get((employee.pk, req.competency.pk)),
+            )
+            for req in requirements
+        ]
+        _sort_gap_rows(rows)
+        result[employee.pk] = rows
+    return result
+
+
+def competency_gaps_of(*, region: Region, employees: list[Employee]) -> list[CompetencyGapSummary]:
+    """Gaps per required competency over `employees` (each with the standard that applies to
+    them, as `standard_for_employee` decides), biggest group with a need first. Constant
+    queries whatever the number of employees (`gap_rows_of`)."""
+    summaries: dict[int, CompetencyGapSummary] = {}
+    for employee_id, rows in gap_rows_of(region=region, employees=employees).items():
+        for row in rows:
             summary = summaries.setdefault(
-                req.competency.pk, CompetencyGapSummary(competency=req.competency)
+                row.competency.pk, CompetencyGapSummary(competency=row.competency)
             )
             summary.required_by += 1
-            assessed = latest.get((employee.pk, req.competency.pk))
-            gap = competency_gap(required=req.required_level, assessed=assessed)
-            if gap is None:
+            if row.gap is None:
                 summary.unassessed += 1
-            elif gap > 0:
-                summary.with_gap.append(employee.pk)
-                summary.gap_total += gap
+            elif row.has_need:
+                summary.with_gap.append(employee_id)
+                summary.gap_total += row.gap
     return sorted(
         summaries.values(),
         key=lambda s: (-len(s.with_gap), -s.gap_total, s.competency.type, s.competency.code),
