@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from evaluations.models import BackgroundJob
 from evaluations.services import jobs as job_services
 from kompetensi.views import paginate, query_without_page, safe_next_url
+from regions.mfa import admin_only
 from regions.models import Golongan, PositionType, Unit
 from regions.permissions import region_admin_required, region_employee_required, supervisor_required
 from training.forms.enrolment import DecisionForm
@@ -86,7 +87,7 @@ def region_dashboard_required(view):
             )
         return view(request, *args, **kwargs)
 
-    return wrapped
+    return admin_only(wrapped)
 
 
 def _context(request, dashboard: str, *, year: int, unit_id: int | None = None):
@@ -441,6 +442,7 @@ def national_dashboard(request):
 
 
 @login_required
+@admin_only  # the criteria form: an admin without the second factor is sent to it first
 def recognition(request, region_slug):
     """The recognition list: admins set its criteria, preview, publish and withdraw it; every
     member of the region sees it once published (a list of names: not for national viewers)."""

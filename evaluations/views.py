@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kompetensi.forms import apply_validation_error
 from kompetensi.views import paginate
 from regions import imports
+from regions.mfa import admin_only
 from regions.permissions import region_admin_required
 from training.models import Offering
 
@@ -43,7 +44,7 @@ def region_reports_required(view):
             raise PermissionDenied(_("Halaman ini hanya untuk admin BKPSDM wilayah ini."))
         return view(request, *args, **kwargs)
 
-    return wrapped
+    return admin_only(wrapped)
 
 
 def _get_only(request):

@@ -11,6 +11,8 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from regions.mfa import admin_only
+
 from .selectors import roles
 
 
@@ -63,7 +65,9 @@ def _require(check, message):
                 raise PermissionDenied(message())
             return view(request, *args, **kwargs)
 
-        return wrapped
+        # Every planning page shows or changes plans: an admin without the second factor is
+        # sent to it first (regions.mfa; other roles are not concerned).
+        return admin_only(wrapped)
 
     return decorator
 

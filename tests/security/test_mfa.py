@@ -109,3 +109,14 @@ def test_roles_are_a_setting_and_another_app_can_add_one(settings, region, admin
     mfa.register_mfa_role("head_of_region", lambda user: user.pk == admin.user.pk)
     settings.KOMPETENSI_MFA_REQUIRED_ROLES = ["head_of_region"]
     assert mfa.mfa_required_for(admin.user)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["dashboards:region", "dashboards:recognition", "planning:overview", "evaluations:report_list"],
+)
+def test_admin_pages_of_every_app_are_behind_the_wall(required, region, admin, login, name):
+    """Dashboards, the yearly plan and the reports are admin pages too (not only /kelola/)."""
+    response = login(admin).get(reverse(name, args=[region.slug]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
