@@ -38,8 +38,10 @@ def xlsx_text(sheet, value):
     someone later edits the cell and presses Enter. The same rule as `csv_safe`, without
     altering the value."""
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    text = "" if value is None else str(value)
+    # Control characters (a vertical tab pasted from Word...) are not allowed in XLSX: dropped.
+    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     if looks_like_formula(text):

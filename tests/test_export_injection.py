@@ -152,3 +152,27 @@ def test_api_csv_renderer_neutralises_formulas():
     body = CSVRenderer().render([{"nama": "=1+1", "jp": 3}, {"nama": "Ani", "jp": -2}])
     rows = list(csv.reader(io.StringIO(body.decode())))
     assert rows == [["nama", "jp"], ["'=1+1", "3"], ["Ani", "-2"]]
+
+
+@pytest.mark.parametrize("kind", sorted(exports.EXPORTS))
+def test_control_characters_in_user_text_do_not_break_xlsx(kind, region, unit, employee):
+    """A vertical tab pasted from Word, or any control character openpyxl refuses, is dropped
+    from the cell instead of failing the whole export."""
+    offering = OfferingFactory(region=region)
+    EnrolmentFactory(region=region, offering=offering, employee=employee)
+    DevelopmentRecordFactory(region=region, employee=employee, verified=True)
+    with scopes_disabled():
+        type(employee)._base_manager.filter(pk=employee.pk).update(name="Siti\x0bAminah\x01")
+    handle = io.BytesIO()
+    with scope(region=region):
+        rows = exports.export_write(
+            kind=kind, fmt="xlsx", region=region, params={}, progress=_NoProgress(), handle=handle
+        )
+    assert rows > 0
+    cells = [
+        c.value
+        for row in load_workbook(io.BytesIO(handle.getvalue())).worksheets[0].iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert not any("\x0b" in c or "\x01" in c for c in cells)
