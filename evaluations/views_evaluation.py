@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import id_param
 from regions.models import Employee
 from regions.permissions import region_admin_required, region_employee_required
 from training.models import Offering, Program
@@ -190,10 +191,8 @@ def l3_fill(request, region_slug, l3_id):
 
 
 def _year(request):
-    raw = request.GET.get("tahun", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return None
+    year = id_param(request.GET.get("tahun", ""))
+    return year if year is not None and 2000 <= year <= 2100 else None
 
 
 @region_admin_required
@@ -486,7 +485,7 @@ def template_detail(request, region_slug, template_id):
                 )
         elif action == "delete":
             item = SurveyItem.objects.filter(
-                template=template, pk=request.POST.get("item") or 0
+                template=template, pk=id_param(request.POST.get("item")) or 0
             ).first()
             if item is None:
                 raise Http404

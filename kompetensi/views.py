@@ -15,6 +15,20 @@ PAGE_SIZE = 25
 ACTIVE_STATUSES = {"active": True, "inactive": False, "all": None}
 
 
+def id_param(value) -> int | None:
+    """An id typed into a URL or a form: ASCII digits that fit a database integer, else None
+    (`"²".isdigit()` is true, and a 30-digit number overflows the column: both would be 500s)."""
+    text = value if isinstance(value, str) else ""
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
+def id_list(values) -> list[int]:
+    """The valid ids among several values (`request.POST.getlist(...)`), in order."""
+    return [n for n in (id_param(v) for v in values) if n is not None]
+
+
 def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
     """The page `?page=` asks for (the last one if past the end, the first if not a number)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
 from kompetensi.uploads import attachment_response
+from kompetensi.views import id_list
 from regions import audit
 from regions.models import Employee, Unit
 from training.models import Program, Provider
@@ -502,7 +503,7 @@ def plan_item_create(request, region_slug, plan_id):
         messages.error(request, _("Rencana ini hanya dapat dibaca."))
         return redirect("planning:plan_detail", region_slug, plan.pk)
     initial = None
-    ids = [int(v) for v in request.GET.getlist("usulan") if v.isdigit()][:100]
+    ids = id_list(request.GET.getlist("usulan"))[:100]
     if ids:
         initial = plan_services.need_defaults(
             needs=need_selectors.needs_by_ids(region=request.region, ids=ids)

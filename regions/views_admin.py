@@ -18,6 +18,7 @@ from kompetensi.forms import apply_validation_error
 from kompetensi.views import (
     ACTIVE_STATUSES,
     active_status,
+    id_param,
     paginate,
     query_without_page,
     safe_next_url,
@@ -140,7 +141,7 @@ def unit_toggle_active(request, region_slug, pk):
 def employee_list(request, region_slug):
     search = request.GET.get("q", "").strip()
     unit_id = request.GET.get("unit", "")
-    unit_id = int(unit_id) if unit_id.isdigit() else None
+    unit_id = id_param(unit_id)
     employment_type = request.GET.get("status", "")
     if employment_type not in Employee.EmploymentType.values:
         employment_type = ""

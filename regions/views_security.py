@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kompetensi.spreadsheets import csv_safe
 from kompetensi.uploads import attachment_response
-from kompetensi.views import paginate, query_without_page
+from kompetensi.views import id_param, paginate, query_without_page
 
 from . import audit, privacy, selectors
 from .models import AuditEvent, Employee, PersonalDataExport
@@ -42,11 +42,11 @@ def _filters(request) -> dict:
     return {
         "action": action if action in AuditEvent.Action.values else "",
         "object_type": object_type if object_type in _type_choices_keys() else "",
-        "actor_id": int(actor) if actor.isdigit() else None,
+        "actor_id": id_param(actor),
         "search": request.GET.get("q", "").strip()[:100],
         "since": _date(request.GET.get("from", "")),
         "until": _date(request.GET.get("to", "")),
-        "object_id": request.GET.get("id", "") if request.GET.get("id", "").isdigit() else "",
+        "object_id": str(id_param(request.GET.get("id", "")) or ""),
     }
 
 

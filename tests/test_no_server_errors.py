@@ -35,6 +35,16 @@ JUNK_QUERY = {
     "tab": "x" * 500,
 }
 
+# Values that pass `str.isdigit()` but not `int()` ("²"), or overflow a database integer.
+JUNK_DIGITS_QUERY = {
+    name: value
+    for name, value in zip(
+        ["tahun", "usulan", "provider", "materi", "unit", "actor", "id", "item", "page"],
+        ["²", "9" * 30, "²", "9" * 30, "²", "²", "9" * 30, "²", "²"],
+        strict=True,
+    )
+}
+
 FORM_MODULES = [
     "regions.forms",
     "regions.forms_admin",
@@ -185,6 +195,7 @@ JUNK_VALUES = [
     "999999999999",
     "x" * 10_000,
     "a\x00b",
+    "²",
 ]
 
 
@@ -221,6 +232,7 @@ def test_bad_input_never_gives_a_server_error(name, rich_region, admin, supervis
     requests = [
         ("get", None, "GET"),
         ("get", JUNK_QUERY, "GET junk query"),
+        ("get", JUNK_DIGITS_QUERY, "GET unicode and huge digits"),
         ("post", {}, "POST empty"),
     ]
     requests += [

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import id_list
 from training.forms.enrolment import DecisionForm
 from training.models import Enrolment
 from training.selectors import enrolment as selectors
@@ -61,7 +62,7 @@ def approval_list(request, region_slug):
     pending = selectors.approvals_pending(region=request.region, supervisor=supervisor)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("enrolments") if v.isdigit()]
+        ids = id_list(request.POST.getlist("enrolments"))
         if not ids:
             form.is_valid()
             form.add_error(None, _("Pilih paling sedikit satu permohonan."))
@@ -103,7 +104,7 @@ def approval_list(request, region_slug):
             "form": form,
             "by_admin": by_admin,
             "query": "",
-            "selected": {int(v) for v in request.POST.getlist("enrolments") if v.isdigit()},
+            "selected": set(id_list(request.POST.getlist("enrolments"))),
         },
     )
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
+from kompetensi.views import id_param
 from regions.permissions import region_admin_required
 from training.forms.courses import (
     CopyCourseForm,
@@ -509,8 +510,8 @@ def course_preview(request, region_slug, course_id):
     outline = course_outline(course=course)
     lesson = None
     lesson_id = request.GET.get("materi")
-    if lesson_id and lesson_id.isdigit():
-        lesson = outline.lesson(int(lesson_id))
+    if id_param(lesson_id) is not None:
+        lesson = outline.lesson(id_param(lesson_id))
         if lesson is None:
             raise Http404(_("Materi tidak ditemukan."))
     lesson = lesson or (outline.lessons[0] if outline.lessons else None)

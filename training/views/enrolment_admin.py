@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kompetensi.forms import apply_validation_error
 from kompetensi.spreadsheets import csv_safe
-from kompetensi.views import paginate, query_without_page
+from kompetensi.views import id_list, paginate, query_without_page
 from regions import audit
 from regions.permissions import region_admin_required
 from training.forms.enrolment import BulkEnrolForm, CancelForm
@@ -279,7 +279,7 @@ def session_attendance(request, region_slug, session_id):
     )
     offering = session.offering
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+        ids = id_list(request.POST.getlist("present"))
         try:
             n = completion.attendance_save(session=session, present_ids=ids, actor=request.user)
         except ValidationError as exc:

@@ -17,6 +17,7 @@ from kompetensi.forms import apply_validation_error
 from kompetensi.views import (
     ACTIVE_STATUSES,
     active_status,
+    id_param,
     paginate,
     query_without_page,
     safe_next_url,
@@ -151,7 +152,7 @@ def provider_toggle(request, region_slug, pk):
 def speaker_list(request, region_slug):
     search = request.GET.get("q", "").strip()
     provider_id = request.GET.get("provider", "")
-    provider_id = int(provider_id) if provider_id.isdigit() else None
+    provider_id = id_param(provider_id)
     volunteer = request.GET.get("volunteer", "")
     if volunteer not in VOLUNTEER_FILTERS:
         volunteer = ""
@@ -183,8 +184,8 @@ def speaker_list(request, region_slug):
 def speaker_create(request, region_slug):
     initial = {}
     provider_id = request.GET.get("provider", "")
-    if provider_id.isdigit():
-        initial["provider"] = int(provider_id)
+    if id_param(provider_id) is not None:
+        initial["provider"] = id_param(provider_id)
     form = SpeakerForm(request.POST or None, region=request.region, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
