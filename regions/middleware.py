@@ -57,9 +57,19 @@ class RegionScopeMiddleware:
             if any("\x00" in value for key in request.GET for value in request.GET.getlist(key)):
                 # No page takes a NUL byte; PostgreSQL refuses it in any query (search, filter).
                 raise BadRequest(_("Alamat halaman berisi karakter yang tidak valid."))
+            if request.method == "POST" and _form_has_nul(request):
+                # Nor does any form: pages that read a field without a Django form (survey
+                # answers, keys) would otherwise hand it to PostgreSQL, which refuses it.
+                raise BadRequest(_("Isian formulir berisi karakter yang tidak valid."))
             request.region = region
             request.access = access
             response = self.get_response(request)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
         return response
+
+
+def _form_has_nul(request) -> bool:
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return False
+    return any("\x00" in value for key in request.POST for value in request.POST.getlist(key))

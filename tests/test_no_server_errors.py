@@ -258,3 +258,12 @@ def test_a_nul_byte_in_the_query_string_is_a_bad_request(region, employee, login
     """PostgreSQL refuses NUL in any query: the middleware answers 400 before a view runs."""
     url = reverse("training:catalogue", kwargs={"region_slug": region.slug})
     assert login(employee).get(url, {"q": "a\x00b"}).status_code == 400
+
+
+def test_a_nul_byte_in_a_form_is_a_bad_request(region, employee, login):
+    """The same for posted forms (some pages read a field without a Django form)."""
+    url = reverse("region:profile", kwargs={"region_slug": region.slug})
+    response = login(employee).post(url, {"phone": "0812\x00"})
+    assert response.status_code == 400
+    employee.refresh_from_db()
+    assert "\x00" not in employee.phone
