@@ -153,13 +153,13 @@ def _notify(assessments, *, key: str) -> int:
 
 
 def l3_reminders(*, region: Region, today: dt.date, batch_size: int = 500) -> int:
-    """Once a week, remind assessors of supervisor assessments that were asked for (made due)
-    a week or more ago and are still pending."""
+    """Once a week, remind assessors (supervisors and invited colleagues) of assessments that
+    were asked for (made due) a week or more ago and are still pending."""
     iso = today.isocalendar()
     week = f"{iso.year}-W{iso.week:02d}"
     pending = L3Assessment.objects.filter(
         region=region,
-        role=L3Assessment.Role.SUPERVISOR,
+        role__in=(L3Assessment.Role.SUPERVISOR, L3Assessment.Role.PEER),
         assessor__isnull=False,
         submitted_at__isnull=True,
         available_on__lte=today,
@@ -256,7 +256,7 @@ def l3_invite_peer(*, assessment: L3Assessment, peer: Employee, by) -> L3Assessm
             raise ValidationError(_("Rekan kerja ini sudah diundang."))
         if len(ids) >= MAX_PEERS:
             raise ValidationError(_("Paling banyak %(n)d rekan kerja.") % {"n": MAX_PEERS})
-        return L3Assessment.objects.create(
+        invited = L3Assessment.objects.create(
             region=assessment.region,
             enrolment=enrolment,
             offering_id=assessment.offering_id,
@@ -266,6 +266,8 @@ def l3_invite_peer(*, assessment: L3Assessment, peer: Employee, by) -> L3Assessm
             due_on=assessment.due_on,
             assigned_by=by,
         )
+        _notify([invited], key="due")  # the colleague learns of it now, like a named assessor
+    return invited
 
 
 # --- L4 ----------------------------------------------------------------------------------------
