@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -194,13 +195,21 @@ def submission_detail(request, region_slug, submission_id):
     return render(request, "planning/submission_detail.html", context)
 
 
-def _need_form(request, submission, *, initial=None, data=None):
+def _need_form(request, submission, *, initial=None, data=None, need=None):
+    employees = need_services.employees_of_unit(submission=submission)
+    if need is not None:  # keep who the need already names, even if they have left since
+        kept = Employee.objects.filter(region=request.region, pk__in=_ids(need.target_employees))
+        employees = (employees | kept).distinct().order_by("name")
     return NeedForm(
         data,
         initial=initial,
         competencies=competency_choices(region=request.region),
-        employees=need_services.employees_of_unit(submission=submission),
+        employees=employees,
     )
+
+
+def _ids(related) -> list[int]:
+    return [obj.pk for obj in related.all()]
 
 
 def _need_values(form) -> dict:
@@ -271,7 +280,7 @@ def need_edit(request, region_slug, submission_id, need_id):
         "estimated_cost": f"{need.estimated_cost:.0f}",
         "justification": need.justification,
     }
-    form = _need_form(request, submission, initial=initial, data=request.POST or None)
+    form = _need_form(request, submission, initial=initial, data=request.POST or None, need=need)
     if request.method == "POST" and form.is_valid():
         try:
             need_services.need_save(
@@ -468,22 +477,28 @@ def plan_detail(request, region_slug, plan_id):
     return render(request, "planning/plan_detail.html", context)
 
 
-def _item_form(request, plan, *, data=None, initial=None):
+def _item_form(request, plan, *, data=None, initial=None, item=None):
     region = request.region
     needs = Need.objects.none()
     needs_round = need_selectors.round_for_year(region=region, year=plan.year)
     if needs_round is not None:
         needs = need_selectors.submitted_needs(needs_round=needs_round)
+    # An item being edited keeps what it already names (an employee who has left, a partner
+    # made inactive, an archived programme): otherwise saving would silently drop it.
+    employees, providers = Q(is_active=True), Q(is_active=True)
+    programs = ~Q(status=Program.Status.ARCHIVED)
+    if item is not None:
+        employees |= Q(pk__in=_ids(item.target_employees))
+        providers |= Q(pk=item.provider_id)
+        programs |= Q(pk=item.program_id)
     return PlanItemForm(
         data,
         initial=initial,
         competencies=competency_choices(region=region),
         units=role_selectors.unit_choices(region=region),
-        employees=Employee.objects.filter(region=region, is_active=True).order_by("name"),
-        providers=Provider.objects.filter(region=region, is_active=True).order_by("name"),
-        programs=Program.objects.filter(region=region)
-        .exclude(status=Program.Status.ARCHIVED)
-        .order_by("title"),
+        employees=Employee.objects.filter(employees, region=region).order_by("name"),
+        providers=Provider.objects.filter(providers, region=region).order_by("name"),
+        programs=Program.objects.filter(programs, region=region).order_by("title"),
         needs=needs,
     )
 
@@ -555,7 +570,7 @@ def plan_item_edit(request, region_slug, plan_id, item_id):
         "funding": item.funding,
         "needs": [n.pk for n in item.needs.all()],
     }
-    form = _item_form(request, plan, data=request.POST or None, initial=initial)
+    form = _item_form(request, plan, data=request.POST or None, initial=initial, item=item)
     if request.method == "POST" and form.is_valid():
         try:
             plan_services.plan_item_save(

@@ -365,3 +365,38 @@ def test_overview_roles_and_realisation_pages_query_counts_are_constant(
     with scope(region=region):
         plan_services.plan_create(region=region, user=admin.user, year=plan.year + 1)
     assert [_count(client, path) for path in paths] == small
+
+
+def test_editing_an_item_keeps_a_partner_employee_and_programme_no_longer_active(
+    region, plan, admin, competency, login
+):
+    """The edit form offers what the item already names even when it left the choices."""
+    from tests.factories.training import ProgramFactory, ProviderFactory
+    from training.models import Program
+
+    with scopes_disabled():
+        provider = ProviderFactory(region=region, name="LAN Kampus Jakarta")
+        program = ProgramFactory(region=region, title="Diklat Arsip Lama")
+        person = EmployeeFactory(region=region, name="Rahmat Pensiun")
+    with scope(region=region):
+        item = plan_services.plan_item_save(
+            plan=plan, user=admin.user, title="Bimtek Arsip", competency=competency,
+            form=development_form(8), jp=12, target_count=1, budget=0, funding="none",
+            organiser=PlanItem.Organiser.PARTNER, provider=provider, program=program,
+            target_employees=[person],
+        )  # fmt: skip
+    with scopes_disabled():
+        type(provider).objects.filter(pk=provider.pk).update(is_active=False)
+        Program.objects.filter(pk=program.pk).update(status=Program.Status.ARCHIVED)
+        type(person).objects.filter(pk=person.pk).update(is_active=False)
+    page = login(admin).get(url("plan_item_edit", region, plan_id=plan.pk, item_id=item.pk))
+    form = page.context["form"]
+    assert provider in form.fields["provider"].queryset
+    assert program in form.fields["program"].queryset
+    assert person in form.fields["target_employees"].queryset
+    body = page.content.decode()
+    assert "LAN Kampus Jakarta" in body and "Diklat Arsip Lama" in body
+    # A new item does not offer them.
+    new = login(admin).get(url("plan_item_create", region, plan_id=plan.pk)).context["form"]
+    assert provider not in new.fields["provider"].queryset
+    assert person not in new.fields["target_employees"].queryset
