@@ -12,8 +12,9 @@ worker runs: notification e-mails wait in the queue, as in a broker outage), the
 
 1. **Mix** — `--clients` processes for `--duration` seconds, each logged in as an ASN or an
    admin of a random region, request a realistic mix: catalogue and programme pages, the home
-   page, my enrolments and my JP, admin lists (employees, batches), API pulls (enrolments,
-   100 a page) and API enrolments into open batches.
+   page, my enrolments and my JP, dashboards (the region's for admins, the ASN's own),
+   admin lists (employees, batches), API pulls (enrolments, 100 a page) and API enrolments
+   into open batches.
 2. **Rush** — `--rush` concurrent API enrolments (Idempotency-Key each) on *one* batch of 5
    seats with a waitlist, then the same number spread over as many batches, side by side:
    throughput ratio one/spread (goal ≥ 0.8).
@@ -285,6 +286,7 @@ def _mix_client(port, plan, deadline, seed, out):
     kinds = [
         ("catalogue", 20), ("programme", 15), ("home", 10), ("my_enrolments", 8), ("my_jp", 8),
         ("admin_employees", 5), ("admin_batches", 5), ("api_pull", 15), ("api_enrol", 14),
+        ("dashboard", 8),
     ]  # fmt: skip
     names, weights = zip(*kinds, strict=True)
     samples = []
@@ -308,6 +310,9 @@ def _mix_client(port, plan, deadline, seed, out):
         elif kind == "admin_batches":
             status = http.request("GET", f"/{slug}/kelola/angkatan/", headers=cookie)
             status = 200 if status == 403 and not is_admin else status
+        elif kind == "dashboard":  # the region's for an admin, the ASN's own otherwise
+            path = f"/{slug}/dasbor/wilayah/" if is_admin else f"/{slug}/dasbor/"
+            status = http.request("GET", path, headers=cookie)
         elif kind == "api_pull":
             status = http.request("GET", "/api/v1/enrolments/?page_size=100", headers=api)
         else:
