@@ -70,6 +70,8 @@ class RegionScopeMiddleware:
 
 
 def _form_has_nul(request) -> bool:
-    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    # Plain forms only: parsing them keeps the body readable (a multipart body is consumed by
+    # parsing, and its text fields reach Django forms, which refuse NUL themselves).
+    if request.content_type != "application/x-www-form-urlencoded":
         return False
     return any("\x00" in value for key in request.POST for value in request.POST.getlist(key))

@@ -263,7 +263,9 @@ def test_a_nul_byte_in_the_query_string_is_a_bad_request(region, employee, login
 def test_a_nul_byte_in_a_form_is_a_bad_request(region, employee, login):
     """The same for posted forms (some pages read a field without a Django form)."""
     url = reverse("region:profile", kwargs={"region_slug": region.slug})
-    response = login(employee).post(url, {"phone": "0812\x00"})
+    response = login(employee).post(
+        url, "phone=0812%00", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400
     employee.refresh_from_db()
     assert "\x00" not in employee.phone
