@@ -77,6 +77,7 @@ def ensure_database() -> None:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,))
         if cur.fetchone() is None:
             cur.execute(f'CREATE DATABASE "{DB_NAME}"')
+        cur.execute(f'ALTER DATABASE "{DB_NAME}" SET jit = off')  # as docker-compose.yml runs it
     conn.close()
     for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=_env(), check=True)
