@@ -22,21 +22,18 @@ MODELS = (Employee, Unit, Program, Offering, Enrolment, DevelopmentRecord)
 
 
 def _versions(regions) -> list[tuple]:
-    """Per region, the highest sync marker and the highest id of each table, one query.
+    """Per region, the newest row of each table by (sync marker, id): its marker and its id,
+    one query; each lookup walks the (region, sync_marker, id) index from its end.
 
     On PostgreSQL a marker is the writing transaction's id, so rows written later in the same
-    transaction keep it; the highest id still moves with every new row."""
+    transaction keep it; the id among the rows of the newest marker still moves with every new
+    row. (Ordering by id alone walked the primary key from the end through every other
+    region's newer rows: 0.9 s for an early region of a big database.)"""
     markers = {}
     for i, model in enumerate(MODELS):
+        newest = model.objects.filter(region=OuterRef("pk")).order_by("-sync_marker", "-pk")
         for field in ("sync_marker", "pk"):
-            markers[f"m{i}_{field}"] = Coalesce(
-                Subquery(
-                    model.objects.filter(region=OuterRef("pk"))
-                    .order_by(f"-{field}")
-                    .values(field)[:1]
-                ),
-                0,
-            )
+            markers[f"m{i}_{field}"] = Coalesce(Subquery(newest.values(field)[:1]), 0)
     return list(regions.annotate(**markers).order_by("pk").values_list("pk", *markers.keys()))
 
 
