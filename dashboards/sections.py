@@ -133,6 +133,9 @@ class Section:
     # Heavy figures of the region's data: kept in the cache under the data's version
     # (dashboards.selectors.version), recomputed after any write to the tables it reads.
     cached: bool = False
+    # For a cached section that also reads tables outside the data version: a function of the
+    # context returning their own version (one query), added to the cache key.
+    version: Callable[[DashboardContext], str] | None = None
 
 
 @dataclass
@@ -198,7 +201,7 @@ def build_sections(
             figures = cached(
                 name=section.key,
                 parts=(getattr(ctx.region, "pk", None), ctx.year, ctx.unit_id),
-                version=version,
+                version=version + (f"|{section.version(ctx)}" if section.version else ""),
                 compute=lambda section=section: section.build(ctx),
                 refresh=refresh,
             )

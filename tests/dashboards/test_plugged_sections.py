@@ -36,3 +36,59 @@ def test_the_region_dashboard_lists_a_programme_flagged_as_irrelevant(
     assert "1 program dinilai kurang relevan oleh peserta" in html
     assert "Pelatihan Kurang Pas" in html and "relevansi 2" in html
     assert "Program Binjai Lain" not in html
+
+
+def test_cached_evaluation_figures_follow_the_flagging_settings(region, admin, login):
+    """A change of the relevance threshold shows at once on the (cached) region dashboard."""
+    from decimal import Decimal
+
+    from evaluations.models import EvaluationSettings
+
+    with scope(region=region):
+        program = ProgramFactory(region=region, title="Pelatihan Arsip")
+        batch, people = ended_batch(region, n=10, program=program)
+        surveys.survey_open(offering=batch)
+        survey = Survey.objects.get(offering=batch)
+        for enrolment in people:
+            surveys.survey_response_save(
+                offering=batch,
+                employee=enrolment.employee,
+                data=answers(survey, batch, relevance="3"),
+            )
+        EvaluationSettings.objects.create(region=region)  # the defaults: threshold 3.00
+    url = reverse("dashboards:region", args=[region.slug]) + f"?tahun={timezone.localdate().year}"
+    client = login(admin)
+    assert "dinilai kurang relevan" not in client.get(url).content.decode()
+    with scope(region=region):
+        EvaluationSettings.objects.filter(region=region).update(relevance_threshold=Decimal("3.5"))
+    assert "1 program dinilai kurang relevan oleh peserta" in client.get(url).content.decode()
+
+
+def test_the_evaluation_version_moves_with_settings_answers_and_indicators(region, admin):
+    """What keys the cached evaluation figures besides the data version."""
+    from decimal import Decimal
+
+    from dashboards.plugged_sections import evaluation_version
+    from dashboards.sections import DashboardContext
+    from evaluations.models import EvaluationSettings, OutcomeIndicator
+
+    ctx = DashboardContext(dashboard="region", year=2026, today=timezone.localdate(), region=region)
+    with scope(region=region):
+        program = ProgramFactory(region=region)
+        batch, people = ended_batch(region, n=2, program=program)
+        surveys.survey_open(offering=batch)
+        survey = Survey.objects.get(offering=batch)
+        seen = [evaluation_version(ctx)]
+        EvaluationSettings.objects.create(region=region)
+        seen.append(evaluation_version(ctx))
+        EvaluationSettings.objects.filter(region=region).update(relevance_threshold=Decimal("4"))
+        seen.append(evaluation_version(ctx))
+        surveys.survey_response_save(
+            offering=batch, employee=people[0].employee, data=answers(survey, batch)
+        )
+        seen.append(evaluation_version(ctx))
+        OutcomeIndicator.objects.create(
+            region=region, program=program, name="Waktu layanan", unit="hari", baseline=5, target=2
+        )
+        seen.append(evaluation_version(ctx))
+    assert len(set(seen)) == len(seen), seen

@@ -29,10 +29,10 @@ PINNED = {
     "asn": 20,
     "team": 18,
     "team_export": 15,
-    "region": 28,
-    "region_cached": 21,
+    "region": 29,
+    "region_cached": 16,  # evaluation figures cached too (one version query)
     "region_people": 11,
-    "region_export": 19,
+    "region_export": 14,
     "recognition": 16,
     "national": 9,
     "national_cached": 4,
