@@ -272,7 +272,9 @@ INVALID_STATEMENT_NAME = "26000"  # PostgreSQL: the prepared statement does not 
 
 def _prepared_on(connection) -> set:
     """Names of the statements prepared on this database session (by the driver's connection
-    object: a new session starts with none)."""
+    object: a new session starts with none). Opens the session first: with the client's
+    token and throttle read from the cache, this can be the request's first query."""
+    connection.ensure_connection()
     return _PREPARED.setdefault(connection.connection, set())
 
 

@@ -99,3 +99,16 @@ def test_the_prepared_statement_follows_new_and_reset_database_sessions(api, reg
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")  # e.g. a pooler's DISCARD ALL
     assert api.get("/api/v1/enrolments/").json() == first
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_prepared_statements_of_a_session_not_opened_yet(on_postgres):
+    """With the token and throttle read from the cache, the pull can be the request's first
+    query: the session is opened then (it was a TypeError, a 500, under load)."""
+    from django.db import connection
+
+    connection.close()
+    assert connection.connection is None
+    assert base._prepared_on(connection) == set()
+    assert connection.connection is not None
