@@ -97,12 +97,14 @@ def cached(
     if refresh is not None and background_refresh_available():
         latest = cache.get(latest_key)
         if latest is not None:
-            value, computed_at = latest
+            value, computed_at, of_version = latest
             age = (timezone.now() - computed_at).total_seconds()
             if age < settings.KOMPETENSI_DASHBOARD_STALE_SECONDS:
                 request_refresh(refresh)
-                return Figures(value, computed_at, True)
+                # Same version: only the entry's lifetime ran out (it bounds how long a
+                # deletion goes unseen), so the figures are recomputed but not called stale.
+                return Figures(value, computed_at, of_version != version)
     value, moment = compute(), timezone.now()
     cache.set(key, (value, moment), lifetime)
-    cache.set(latest_key, (value, moment), settings.KOMPETENSI_DASHBOARD_STALE_SECONDS)
+    cache.set(latest_key, (value, moment, version), settings.KOMPETENSI_DASHBOARD_STALE_SECONDS)
     return Figures(value, moment, False)

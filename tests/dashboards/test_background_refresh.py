@@ -116,3 +116,27 @@ def test_national_comparison_refreshes_in_the_background(client, region, world, 
     fresh = client.get(url)
     assert not fresh.context["stale"]
     assert {r.region.pk: r for r in fresh.context["rows"]}[region.pk].met_rate > before
+
+
+def test_expired_figures_of_the_same_data_are_refreshed_without_a_stale_note(queued):
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    computed = []
+
+    def figures(version):
+        return caching.cached(
+            name="test",
+            parts=(1,),
+            version=version,
+            compute=lambda: computed.append(version) or len(computed),
+            refresh=caching.Refresh("region", (1, YEAR, None)),
+        )
+
+    assert figures("v1") == (1, figures("v1").computed_at, False)
+    cache.delete(caching._key(f"test|1|{get_language()}|v1"))  # its lifetime ran out
+    again = figures("v1")
+    assert (again.value, again.stale) == (1, False) and len(queued) == 1
+    changed = figures("v2")
+    assert (changed.value, changed.stale) == (1, True)
+    assert computed == ["v1"]  # never in the request
