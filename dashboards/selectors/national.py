@@ -15,7 +15,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django_scopes import scopes_disabled
 
 from regions.models import Employee, Region
-from training.models import DevelopmentRecord, Enrolment, Offering, Program
+from training.models import Enrolment, Offering, Program
+from training.selectors.records import verified_jp_year_rows
 
 from . import jp
 from .region import mean, percent
@@ -84,12 +85,7 @@ def national_rows(*, year: int) -> list[RegionRow]:
 
 
 def _jp(rows: dict[int, RegionRow], year: int) -> None:
-    per_employee = (
-        DevelopmentRecord.objects.filter(jp.counts_toward_jp(year=year))
-        .order_by()
-        .values("employee_id")
-        .annotate(total=Sum("jp"))
-    )
+    per_employee = verified_jp_year_rows(year=year).values("employee_id", "total")
     inner_sql, inner_params = per_employee.query.sql_with_params()
     quote = connection.ops.quote_name
     sql = NATIONAL_JP_SQL.format(

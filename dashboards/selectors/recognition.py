@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet
 
 from regions.models import Employee, Region, Unit
-from training.models import DevelopmentRecord
+from training.selectors.records import verified_jp_year_rows
 
 from ..models import RecognitionEntry, RecognitionList, RecognitionOptOut
 from . import jp
@@ -66,11 +66,8 @@ def _as_date(value) -> dt.date | None:
 def ranking(*, region: Region, settings: RecognitionList) -> list[Ranked]:
     """The ranked people of the list's criteria (one query; see the module docstring)."""
     year = settings.year
-    per_employee = (
-        DevelopmentRecord.objects.filter(jp.counts_toward_jp(year=year), region=region)
-        .order_by()
-        .values("employee_id")
-        .annotate(total=Sum("jp"), activities=Count("id"))
+    per_employee = verified_jp_year_rows(region=region, year=year).values(
+        "employee_id", "total", "activities"
     )
     per_sql, per_params = per_employee.query.sql_with_params()
     running_sql, running_params = jp.running_jp(

@@ -77,18 +77,23 @@ def verified_jp_by_employee(*, region: Region, year: int, until: dt.date | None 
     `employee_id` and `total`; employees without verified JP have no row. The whole year's
     comes from the kept sums (see `verified_jp`), a part of it from the records."""
     if until is None:
-        return (
-            VerifiedJpYear.objects.filter(region=region, year=year, records__gt=0)
-            .order_by()
-            .values("employee_id")
-            .annotate(total=F("jp"))
-        )
+        return verified_jp_year_rows(region=region, year=year)
     return (
         DevelopmentRecord.objects.filter(counts_toward_jp(year=year, until=until), region=region)
         .order_by()
         .values("employee_id")
         .annotate(total=Sum("jp"))
     )
+
+
+def verified_jp_year_rows(*, year: int, region: Region | None = None) -> QuerySet:
+    """The whole year's verified JP per employee from the kept sums, one row per employee with
+    any verified record: `employee_id`, `total` (JP) and `activities` (verified records). Of
+    one region, or of every region (`region=None`, for national roll-ups run without a scope)."""
+    rows = VerifiedJpYear.objects.filter(year=year, records__gt=0)
+    if region is not None:
+        rows = rows.filter(region=region)
+    return rows.order_by().values("employee_id").annotate(total=F("jp"), activities=F("records"))
 
 
 @dataclass(frozen=True)
