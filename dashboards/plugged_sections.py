@@ -3,7 +3,8 @@
 
 Dashboards is the top layer (pyproject.toml), so it reads their selectors and registers the
 sections itself; each section runs a constant number of queries. The evaluation figures are
-cached under the data version plus a version of the evaluation tables (`evaluation_version`:
+cached under the data version plus a version of the evaluation tables
+(`selectors.version.evaluation_version`:
 answers, assessments, indicators, measurements, the flagging settings); the plan's are not
 cached (plan changes are not part of any version) and are cheap.
 """
@@ -17,50 +18,11 @@ from evaluations.selectors import kirkpatrick
 from planning.selectors import figures as plan_figures
 
 from .sections import Column, DashboardContext, Section, Table, register_section
+from .selectors import version as version_selectors
 
 
-def evaluation_version(ctx: DashboardContext) -> str:
-    """What the evaluation figures read besides the data version, in one query: count and
-    newest change of answers and assessments, indicators and measurements, and the flagging
-    settings. (Edits of an indicator's text keep no timestamp: seen when the cache expires.)"""
-    from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from evaluations.models import (
-        EvaluationSettings,
-        L3Assessment,
-        OutcomeIndicator,
-        OutcomeMeasurement,
-        SurveyResponse,
-    )
-    from regions.models import Region
-
-    def agg(model, function, field):
-        rows = (
-            model.objects.filter(region=OuterRef("pk"))
-            .order_by()
-            .values("region")
-            .annotate(v=function(field))
-            .values("v")
-        )
-        return Subquery(rows)
-
-    annotations = {}
-    for name, model, stamp in (
-        ("r", SurveyResponse, "updated_at"),
-        ("l3", L3Assessment, "updated_at"),
-        ("i", OutcomeIndicator, "id"),
-        ("m", OutcomeMeasurement, "id"),
-    ):
-        annotations[f"{name}_n"] = Coalesce(agg(model, Count, "id"), 0, output_field=IntegerField())
-        annotations[f"{name}_max"] = agg(model, Max, stamp)
-    settings = EvaluationSettings.objects.filter(region=OuterRef("pk"))
-    annotations["threshold"] = Subquery(settings.values("relevance_threshold")[:1])
-    annotations["minimum"] = Subquery(settings.values("relevance_min_responses")[:1])
-    values = (
-        Region.objects.filter(pk=ctx.region.pk).annotate(**annotations).values_list(*annotations)
-    )
-    return ".".join(str(v) for v in values.first() or ())
+def _evaluation_version(ctx: DashboardContext) -> str:
+    return version_selectors.evaluation_version(region=ctx.region)
 
 
 def region_evaluation(ctx: DashboardContext) -> dict | None:
@@ -159,7 +121,7 @@ SECTIONS = (
         region_evaluation,
         65,
         cached=True,
-        version=evaluation_version,
+        version=_evaluation_version,
     ),
 )
 

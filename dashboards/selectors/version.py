@@ -11,10 +11,17 @@ commits out of order, can go unseen, and the page says when its figures were com
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django_scopes import scopes_disabled
 
+from evaluations.models import (
+    EvaluationSettings,
+    L3Assessment,
+    OutcomeIndicator,
+    OutcomeMeasurement,
+    SurveyResponse,
+)
 from regions.models import Employee, Region, Unit
 from training.models import DevelopmentRecord, Enrolment, Offering, Program
 
@@ -46,3 +53,35 @@ def national_version() -> str:
     with scopes_disabled():
         rows = _versions(Region.objects.filter(is_active=True))
     return "|".join(".".join(str(v) for v in row) for row in rows)
+
+
+def _per_region(model, function, field) -> Subquery:
+    return Subquery(
+        model.objects.filter(region=OuterRef("pk"))
+        .order_by()
+        .values("region")
+        .annotate(v=function(field))
+        .values("v")
+    )
+
+
+def evaluation_version(*, region: Region) -> str:
+    """What the evaluation figures read besides the data version, in one query: count and
+    newest change of survey answers and L3 assessments, count and newest id of outcome
+    indicators and measurements, and the flagging settings. Edits that keep no timestamp (an
+    indicator's text, a measurement's value) are seen when the cache entry expires."""
+    annotations = {}
+    for name, model, stamp in (
+        ("r", SurveyResponse, "updated_at"),
+        ("l3", L3Assessment, "updated_at"),
+        ("i", OutcomeIndicator, "id"),
+        ("m", OutcomeMeasurement, "id"),
+    ):
+        count = _per_region(model, Count, "id")
+        annotations[f"{name}_n"] = Coalesce(count, 0, output_field=IntegerField())
+        annotations[f"{name}_max"] = _per_region(model, Max, stamp)
+    settings = EvaluationSettings.objects.filter(region=OuterRef("pk"))
+    annotations["threshold"] = Subquery(settings.values("relevance_threshold")[:1])
+    annotations["minimum"] = Subquery(settings.values("relevance_min_responses")[:1])
+    values = Region.objects.filter(pk=region.pk).annotate(**annotations).values_list(*annotations)
+    return ".".join(str(v) for v in values.first() or ())

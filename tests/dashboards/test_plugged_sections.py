@@ -68,27 +68,25 @@ def test_the_evaluation_version_moves_with_settings_answers_and_indicators(regio
     """What keys the cached evaluation figures besides the data version."""
     from decimal import Decimal
 
-    from dashboards.plugged_sections import evaluation_version
-    from dashboards.sections import DashboardContext
+    from dashboards.selectors.version import evaluation_version
     from evaluations.models import EvaluationSettings, OutcomeIndicator
 
-    ctx = DashboardContext(dashboard="region", year=2026, today=timezone.localdate(), region=region)
     with scope(region=region):
         program = ProgramFactory(region=region)
         batch, people = ended_batch(region, n=2, program=program)
         surveys.survey_open(offering=batch)
         survey = Survey.objects.get(offering=batch)
-        seen = [evaluation_version(ctx)]
+        seen = [evaluation_version(region=region)]
         EvaluationSettings.objects.create(region=region)
-        seen.append(evaluation_version(ctx))
+        seen.append(evaluation_version(region=region))
         EvaluationSettings.objects.filter(region=region).update(relevance_threshold=Decimal("4"))
-        seen.append(evaluation_version(ctx))
+        seen.append(evaluation_version(region=region))
         surveys.survey_response_save(
             offering=batch, employee=people[0].employee, data=answers(survey, batch)
         )
-        seen.append(evaluation_version(ctx))
+        seen.append(evaluation_version(region=region))
         OutcomeIndicator.objects.create(
             region=region, program=program, name="Waktu layanan", unit="hari", baseline=5, target=2
         )
-        seen.append(evaluation_version(ctx))
+        seen.append(evaluation_version(region=region))
     assert len(set(seen)) == len(seen), seen
