@@ -5,8 +5,13 @@ enrolments, development records) carries a sync marker that the database moves o
 write (`kompetensi.sync`). The highest marker of each table in a region is therefore a version
 of the region's data: a figure cached under it is recomputed after any write and served from
 the cache until then. Deleted rows do not move a marker; the cache's lifetime
-(`KOMPETENSI_DASHBOARD_CACHE_SECONDS`) bounds how long such a change, or a transaction that
-commits out of order, can go unseen, and the page says when its figures were computed.
+(`KOMPETENSI_DASHBOARD_CACHE_SECONDS`, 10 minutes) bounds how long such a change, or a
+transaction that commits out of order, can go unseen, and the page says when its figures
+were computed. Out of order means: on PostgreSQL a transaction that began before another
+(a lower transaction id) but commits after it writes rows whose marker is not the newest, so
+neither its updates nor its inserts move the version (an insert did, while the version also
+held the highest id; that lookup walked the primary key through other regions' rows and took
+0.9 s in a big database — an index on (region, id) per table would bring it back cheaply).
 """
 
 from __future__ import annotations
