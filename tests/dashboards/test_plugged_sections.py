@@ -14,20 +14,27 @@ from tests.factories.training import ProgramFactory
 pytestmark = pytest.mark.django_db
 
 
+def surveyed_batch(region, title: str, relevance: str, n: int = 10):
+    """A programme's ended batch of `n` participants who all answered its survey with this
+    relevance score (inside the region's scope)."""
+    program = ProgramFactory(region=region, title=title)
+    batch, people = ended_batch(region, n=n, program=program)
+    surveys.survey_open(offering=batch)
+    survey = Survey.objects.get(offering=batch)
+    for enrolment in people:
+        surveys.survey_response_save(
+            offering=batch,
+            employee=enrolment.employee,
+            data=answers(survey, batch, relevance=relevance),
+        )
+    return batch
+
+
 def test_the_region_dashboard_lists_a_programme_flagged_as_irrelevant(
     region, other_region, admin, login
 ):
     with scope(region=region):
-        program = ProgramFactory(region=region, title="Pelatihan Kurang Pas")
-        batch, people = ended_batch(region, n=10, program=program)
-        surveys.survey_open(offering=batch)
-        survey = Survey.objects.get(offering=batch)
-        for enrolment in people:
-            surveys.survey_response_save(
-                offering=batch,
-                employee=enrolment.employee,
-                data=answers(survey, batch, relevance="2"),
-            )
+        surveyed_batch(region, "Pelatihan Kurang Pas", relevance="2")
     with scope(region=other_region):
         ProgramFactory(region=other_region, title="Program Binjai Lain")
     url = reverse("dashboards:region", args=[region.slug]) + f"?tahun={timezone.localdate().year}"
@@ -45,16 +52,7 @@ def test_cached_evaluation_figures_follow_the_flagging_settings(region, admin, l
     from evaluations.models import EvaluationSettings
 
     with scope(region=region):
-        program = ProgramFactory(region=region, title="Pelatihan Arsip")
-        batch, people = ended_batch(region, n=10, program=program)
-        surveys.survey_open(offering=batch)
-        survey = Survey.objects.get(offering=batch)
-        for enrolment in people:
-            surveys.survey_response_save(
-                offering=batch,
-                employee=enrolment.employee,
-                data=answers(survey, batch, relevance="3"),
-            )
+        surveyed_batch(region, "Pelatihan Arsip", relevance="3")
         EvaluationSettings.objects.create(region=region)  # the defaults: threshold 3.00
     url = reverse("dashboards:region", args=[region.slug]) + f"?tahun={timezone.localdate().year}"
     client = login(admin)
